@@ -1,0 +1,462 @@
+package event
+
+import (
+	"strings"
+
+	"borderwatch"
+)
+
+// analysis holds one sentence's tokens and what was found in them.
+type analysis struct {
+	lx       *lexicon
+	s        *Sentence
+	toks     []token
+	actorAt  []int // token -> index into s.Actors, or -1
+	placeAt  []int // token -> index into s.Places, or -1
+	excluded []bool
+	clause   []int // token -> clause number
+	subord   []bool
+	opener   map[int]string // clause -> the word that opened it ("after", "if", "as")
+	matches  []match
+	attrib   []borderwatch.Attribution
+	speaker  *Actor // who is speaking in this sentence, if said
+	leading  bool   // "X said that ...": X is the default for pronouns
+	quoted   bool   // the sentence is (part of) a quotation
+	st       *docState
+	mainSubj []borderwatch.Entity
+}
+
+func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
+	a := &analysis{lx: lx, s: s, toks: tokenize(s.Text), st: st}
+	n := len(a.toks)
+	a.actorAt = make([]int, n)
+	a.placeAt = make([]int, n)
+	a.excluded = make([]bool, n)
+	for i, t := range a.toks {
+		a.actorAt[i], a.placeAt[i] = -1, -1
+		for j, m := range s.Actors {
+			if t.start >= m.Start && t.end <= m.End {
+				a.actorAt[i] = j
+				break
+			}
+		}
+		for j, p := range s.Places {
+			if t.start >= p.Start && t.end <= p.End {
+				a.placeAt[i] = j
+				break
+			}
+		}
+	}
+	for _, m := range s.Actors {
+		if m.Kind == "person" && strings.Contains(m.Name, " ") {
+			parts := strings.Fields(m.Name)
+			st.fullNames[parts[len(parts)-1]] = m.Name
+		}
+	}
+	a.findAttribution()
+	a.segment()
+	for _, m := range lx.find(a.toks) {
+		if a.excluded[m.start] {
+			continue
+		}
+		// a trigger word inside an actor's name ("Security Council", "Defence Ministry") is no trigger
+		if a.actorAt[m.start] >= 0 && s.Actors[a.actorAt[m.start]].Kind != "role" {
+			continue
+		}
+		a.matches = append(a.matches, m)
+	}
+	return a
+}
+
+var reportingVerbs = map[string]bool{"said": true, "says": true, "say": true, "told": true, "tells": true, "reported": true,
+	"reports": true, "added": true, "adds": true, "stated": true, "states": true, "announced": true, "announces": true,
+	"declared": true, "confirmed": true, "confirms": true, "claimed": true, "claims": true, "noted": true, "notes": true,
+	"explained": true, "insisted": true, "insist": true, "insists": true, "quoted": true, "wrote": true, "writes": true,
+	"stressed": true, "emphasised": true, "emphasized": true, "recalled": true, "believes": true, "believe": true,
+	"reiterated": true, "concluded": true, "argued": true, "argues": true, "estimated": true, "revealed": true}
+
+// trailingOnly are reporting verbs that are also event triggers when they lead a
+// sentence ("X announced a ceasefire"): they only count as attribution at the end.
+var leadingNeedsThat = map[string]bool{"announced": true, "announces": true, "declared": true, "confirmed": true,
+	"confirms": true, "reiterated": true, "concluded": true, "revealed": true, "estimated": true, "stressed": true}
+
+func (a *analysis) excludeRange(i, j int) {
+	for k := i; k < j && k < len(a.toks); k++ {
+		if k >= 0 {
+			a.excluded[k] = true
+		}
+	}
+}
+
+// findAttribution marks "X said", "according to X", "X reported, citing Y"
+// and records who is speaking.
+func (a *analysis) findAttribution() {
+	toks := a.toks
+	n := len(toks)
+	var vias []string
+	// "citing Y" anywhere: Y is a source cited in turn
+	for i := 0; i < n; i++ {
+		if toks[i].lower == "citing" {
+			end := a.phraseEnd(i + 1)
+			if end > i+1 {
+				vias = append(vias, a.sourceName(i+1, end))
+				a.excludeRange(i, end)
+				if i > 0 && toks[i-1].lower == "," {
+					a.excluded[i-1] = true
+				}
+			}
+		}
+	}
+	// "according to X"
+	for i := 0; i+1 < n; i++ {
+		if toks[i].lower == "according" && toks[i+1].lower == "to" {
+			end := a.phraseEnd(i + 2)
+			name := a.sourceName(i+2, end)
+			start := i
+			if i > 0 && toks[i-1].lower == "," {
+				start = i - 1
+			}
+			a.excludeRange(start, end)
+			if end < n && toks[end].lower == "," {
+				a.excluded[end] = true
+			}
+			if name != "" {
+				if len(a.attrib) > 0 { // "X said, according to Y": Y is how X's words reached us
+					a.attrib[0].Via = append(a.attrib[0].Via, name)
+				} else {
+					a.attrib = append(a.attrib, borderwatch.Attribution{Text: a.textOf(i, end), Name: name, Via: []string{}})
+				}
+			}
+		}
+	}
+	// trailing "..., X said." / "...", X said." / "..., said X."
+	for r := n - 1; r > 0; r-- {
+		if !reportingVerbs[toks[r].lower] || toks[r].upper || a.excluded[r] {
+			continue
+		}
+		if r+1 < n && toks[r+1].lower == "that" {
+			break
+		}
+		// a trailing attribution ends the sentence: at most a short tail after the verb
+		tail := 0
+		for k := r + 1; k < n; k++ {
+			if toks[k].word {
+				tail++
+			}
+			if toks[k].lower == "that" {
+				tail = 99
+			}
+		}
+		if tail > 8 {
+			continue
+		}
+		c := -1
+		for k := r - 1; k >= 0 && r-k <= 14; k-- {
+			if toks[k].lower == "," || toks[k].lower == "\"" && k > 0 && (toks[k-1].lower == "," || toks[k-1].lower == "." || toks[k-1].lower == "?" || toks[k-1].lower == "!") {
+				c = k
+				break
+			}
+			if !toks[k].word && toks[k].lower != "." && toks[k].lower != "'s" && toks[k].lower != "-" && toks[k].lower != "(" && toks[k].lower != ")" {
+				break
+			}
+		}
+		if c < 0 {
+			break
+		}
+		spStart, spEnd := c+1, r
+		if spStart == spEnd { // ", said X"
+			spStart, spEnd = r+1, a.phraseEnd(r+1)
+		}
+		name, sp := a.speakerOf(spStart, spEnd)
+		if name == "" || isPronounSpeaker(name) {
+			break
+		}
+		a.attrib = append([]borderwatch.Attribution{{Text: strings.TrimLeft(a.textOf(c+1, n), " \"”"), Name: name, Via: []string{}}}, a.attrib...)
+		a.speaker = sp
+		a.excludeRange(c, n)
+		break
+	}
+	// leading "X said (that) ..." / "X told Y that ..."
+	if len(a.attrib) == 0 || a.speaker == nil {
+		for r := 1; r < n && r < 16; r++ {
+			if !reportingVerbs[toks[r].lower] || toks[r].upper || a.excluded[r] {
+				continue
+			}
+			end := r + 1
+			if toks[r].lower == "told" || toks[r].lower == "tells" {
+				// "told the Voice of America that"
+				for k := r + 1; k < n && k < r+10; k++ {
+					if toks[k].lower == "that" {
+						end = k + 1
+						break
+					}
+				}
+				if end == r+1 {
+					break
+				}
+			} else if k := thatWithin(toks, r+1, 4); k > 0 {
+				end = k + 1 // "declared Tuesday that", "said on Monday that"
+			} else if leadingNeedsThat[toks[r].lower] {
+				break
+			}
+			start := 0
+			// skip a leading adverbial ("On Monday, ...")
+			for k := 0; k < r; k++ {
+				if toks[k].lower == "," && k < r-1 {
+					start = k + 1
+				}
+			}
+			name, sp := a.speakerOf(start, r)
+			if name == "" || isPronounSpeaker(name) {
+				break
+			}
+			a.attrib = append([]borderwatch.Attribution{{Text: a.textOf(start, r+1), Name: name, Via: []string{}}}, a.attrib...)
+			a.speaker, a.leading = sp, true
+			a.excludeRange(start, end)
+			break
+		}
+	}
+	if len(vias) > 0 {
+		if len(a.attrib) == 0 {
+			a.attrib = append(a.attrib, borderwatch.Attribution{Text: "citing " + strings.Join(vias, ", "), Name: vias[0], Via: []string{}})
+		} else {
+			a.attrib[0].Via = append(a.attrib[0].Via, vias...)
+		}
+	}
+	// a quotation without its speaker in this sentence: the open quote's speaker
+	text := strings.TrimSpace(a.s.Text)
+	if strings.HasPrefix(text, "\"") || strings.HasPrefix(text, "“") || a.st.speaker != nil {
+		a.quoted = true
+		if len(a.attrib) == 0 && a.st.speaker != nil {
+			sp := *a.st.speaker
+			a.speaker = &sp
+			a.attrib = append(a.attrib, borderwatch.Attribution{Text: sp.Text, Name: sp.Name, Via: []string{}})
+		}
+	}
+}
+
+// updateQuote tracks quotations that run over several sentences.
+func (a *analysis) updateQuote(st *docState) {
+	opens := strings.Count(a.s.Text, "“") + strings.Count(a.s.Text, "\"")
+	closes := strings.Count(a.s.Text, "”")
+	text := a.s.Text
+	quoteOpen := st.speaker != nil
+	if strings.HasPrefix(strings.TrimSpace(text), "\"") || strings.HasPrefix(strings.TrimSpace(text), "“") {
+		quoteOpen = true
+	}
+	// straight quotes: an odd count toggles
+	if (opens+closes)%2 == 1 {
+		quoteOpen = !quoteOpen || closes == 0 && strings.Count(text, "\"") == 1 && !strings.HasPrefix(strings.TrimSpace(text), "\"")
+	} else if closes > 0 || strings.Count(text, "\"") >= 2 {
+		quoteOpen = false
+	}
+	if quoteOpen && a.speaker == nil {
+		// the speaker will be named when the quote closes; keep the previous one
+		return
+	}
+	if quoteOpen && a.speaker != nil {
+		sp := *a.speaker
+		st.speaker = &sp
+		return
+	}
+	st.speaker = nil
+}
+
+// phraseEnd is where a noun phrase starting at i stops: a comma, a period,
+// a verb-like clause word, or the sentence's end.
+func (a *analysis) phraseEnd(i int) int {
+	for k := i; k < len(a.toks); k++ {
+		l := a.toks[k].lower
+		if l == "," || l == "." || l == ";" || l == ":" || l == "\"" || l == "that" || l == "on" && k > i+1 || l == "who" || l == "which" {
+			return k
+		}
+		if reportingVerbs[l] && k > i {
+			return k
+		}
+	}
+	return len(a.toks)
+}
+
+// speakerOf names who speaks in tokens [i, j): a person or body the
+// dictionary knows, else the last run of capitalised words, else the phrase.
+func (a *analysis) speakerOf(i, j int) (string, *Actor) {
+	if i >= j || j-i > 16 {
+		return "", nil
+	}
+	var best *Actor
+	for k := i; k < j; k++ {
+		if m := a.actorAt[k]; m >= 0 {
+			act := a.s.Actors[m]
+			if best == nil || act.Kind == "person" || best.Kind != "person" && act.Kind == "media" {
+				cp := act
+				best = &cp
+			}
+		}
+	}
+	if best != nil && best.Kind == "person" {
+		best.Name = a.fullName(best.Name)
+		return best.Name, best
+	}
+	// a capitalised run right before the verb: "Alexei Leonkov, told"
+	end := j
+	for end > i && !a.toks[end-1].word {
+		end--
+	}
+	start := end
+	for start > i && a.toks[start-1].word && a.toks[start-1].upper && a.actorAt[start-1] < 0 {
+		start--
+	}
+	if end-start >= 1 && end-start <= 4 && (best == nil || best.Kind != "media" && end-start >= 2) {
+		name := a.fullName(a.textOf(start, end))
+		if end-start >= 2 {
+			a.st.fullNames[a.toks[end-1].text] = name
+		}
+		if best != nil {
+			return name, &Actor{Text: name, Name: name, Country: best.Country, Sector: best.Sector, Kind: "person"}
+		}
+		if end-start >= 2 || isTitleWord(a.toks, start) {
+			return name, &Actor{Text: name, Name: name, Kind: "person"}
+		}
+	}
+	if best != nil {
+		return best.Name, best
+	}
+	return a.sourceName(i, j), nil
+}
+
+// thatWithin finds "that" among the n tokens from i, across date words only.
+func thatWithin(toks []token, i, n int) int {
+	for k := i; k < len(toks) && k < i+n; k++ {
+		if toks[k].lower == "that" {
+			return k
+		}
+		if !toks[k].word || !timeWords[toks[k].lower] {
+			return -1
+		}
+	}
+	return -1
+}
+
+var timeWords = map[string]bool{"on": true, "today": true, "yesterday": true, "tonight": true, "monday": true, "tuesday": true,
+	"wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true, "last": true, "this": true,
+	"week": true, "earlier": true, "again": true, "also": true, "repeatedly": true, "publicly": true, "once": true, "later": true}
+
+// isPronounSpeaker: "it was said", "they say" name no source.
+func isPronounSpeaker(name string) bool {
+	f := strings.Fields(strings.ToLower(name))
+	return len(f) > 0 && (pronouns[f[0]] || f[0] == "this" || f[0] == "that" || f[0] == "there")
+}
+
+func isTitleWord(toks []token, i int) bool {
+	return i > 0 && titles[toks[i-1].lower]
+}
+
+var titles = map[string]bool{"president": true, "minister": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"general": true, "gen": true, "ambassador": true, "envoy": true, "secretary": true, "commander": true, "chief": true, "mr": true, "ms": true}
+
+func (a *analysis) fullName(n string) string {
+	if full, ok := a.st.fullNames[n]; ok {
+		return full
+	}
+	parts := strings.Fields(n)
+	if len(parts) == 1 {
+		if full, ok := a.st.fullNames[parts[0]]; ok {
+			return full
+		}
+	}
+	return n
+}
+
+// sourceName names a cited source in tokens [i, j): a known actor, else the
+// phrase without articles.
+func (a *analysis) sourceName(i, j int) string {
+	for k := i; k < j; k++ {
+		if m := a.actorAt[k]; m >= 0 {
+			act := a.s.Actors[m]
+			if act.Kind == "person" {
+				return a.fullName(act.Name)
+			}
+			// "the CSTO website": keep the phrase, it says more than the body's name
+			if act.Kind == "media" || act.Kind == "igo" && k == j-1 {
+				return act.Name
+			}
+		}
+	}
+	txt := a.textOf(i, j)
+	for _, p := range []string{"the ", "The ", "a ", "A "} {
+		txt = strings.TrimPrefix(txt, p)
+	}
+	for _, w := range []string{"message posted on the ", "statement on the ", "report by ", "reports by ", "report from "} {
+		if k := strings.Index(txt, w); k >= 0 {
+			txt = txt[k+len(w):]
+		}
+	}
+	return strings.TrimSpace(txt)
+}
+
+func (a *analysis) textOf(i, j int) string {
+	if i >= j || i >= len(a.toks) {
+		return ""
+	}
+	if j > len(a.toks) {
+		j = len(a.toks)
+	}
+	return strings.TrimSpace(a.s.Text[a.toks[i].start:a.toks[j-1].end])
+}
+
+var subordinators = map[string]bool{"after": true, "before": true, "because": true, "while": true, "although": true,
+	"though": true, "whereas": true, "if": true, "unless": true, "until": true, "when": true, "despite": true,
+	"who": true, "which": true, "whom": true, "whose": true, "since": false, "once": false}
+
+// segment splits the sentence into clauses: at semicolons, subordinating
+// words, relative pronouns, ", and" / ", but", and participles after a comma.
+func (a *analysis) segment() {
+	n := len(a.toks)
+	a.clause = make([]int, n)
+	a.subord = make([]bool, n)
+	a.opener = map[int]string{}
+	c := 0
+	sub := false
+	for i := 0; i < n; i++ {
+		t := a.toks[i]
+		prev := ""
+		if i > 0 {
+			prev = a.toks[i-1].lower
+		}
+		boundary := false
+		startsSub := false
+		switch {
+		case t.lower == ";":
+			boundary = true
+		case subordinators[t.lower]:
+			boundary, startsSub = true, true
+		case t.lower == "as" && i+1 < n && !asNotClause[a.toks[i+1].lower] && prev != "such" && prev != "as" && prev != "so" && prev != "seen" && prev != "regarded" && prev != "them" && prev != "it":
+			boundary, startsSub = true, true
+		case (t.lower == "and" || t.lower == "but") && prev == ",":
+			boundary = true
+		case t.lower == "," && sub:
+			boundary = true // "After X, Y": the comma closes the subordinate clause
+		case prev == "," && strings.HasSuffix(t.lower, "ing") && t.lower != "including" && t.lower != "according":
+			boundary = true
+		}
+		if boundary {
+			c++
+			sub = startsSub
+			if startsSub {
+				a.opener[c] = t.lower
+			}
+		}
+		a.clause[i] = c
+		a.subord[i] = sub
+	}
+}
+
+// backgroundClauses open clauses whose events are background or hypothetical,
+// not what the sentence reports: "after Afghan soldiers refused to fight",
+// "if the country makes such a request", "who decides to accept".
+var backgroundClauses = map[string]bool{"after": true, "before": true, "because": true, "despite": true, "if": true,
+	"unless": true, "until": true, "although": true, "though": true, "who": true, "which": true, "whom": true, "whose": true}
+
+var asNotClause = map[string]bool{"well": true, "much": true, "many": true, "a": true, "an": true, "part": true, "of": true,
+	"saying": true, "soon": true, "long": true, "far": true, "such": true, "if": true, "to": true, "the": false, "president": true,
+	"prime": true, "leader": true, "invaders": true, "tantamount": true, "possible": true}

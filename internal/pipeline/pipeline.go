@@ -1,0 +1,187 @@
+// Package pipeline is the one place where the extraction stages are
+// composed: text ③ → sentence ④ → mentions ⑤ (actors, places, dates,
+// quantities) → events ⑥, with places resolved by the gazetteer ⑦. Every
+// other package owns one stage and imports none of the others.
+package pipeline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"borderwatch"
+	"borderwatch/internal/actor"
+	"borderwatch/internal/date"
+	"borderwatch/internal/event"
+	"borderwatch/internal/geo"
+	"borderwatch/internal/quantity"
+	"borderwatch/internal/sentence"
+	"borderwatch/internal/text"
+)
+
+// Options configures an Extractor.
+type Options struct {
+	// Published is the publication date used when a document carries none.
+	Published time.Time
+	// ActorFiles are user dictionaries added to the embedded actor data.
+	ActorFiles []string
+	// NoGeo skips the gazetteer: events get no event_loc. For tools that
+	// need only types and actors and cannot spare the gazetteer's memory.
+	NoGeo bool
+}
+
+// Result is what extraction makes of one document.
+type Result struct {
+	DocID     string
+	Text      string // clean text; event offsets point into it
+	Title     string
+	Lang      string
+	NotCoded  string // why no events were coded ("language fa"), "" when coded
+	Published time.Time
+	Events    []borderwatch.Event
+}
+
+// Extractor runs the whole extraction; it is safe for concurrent use.
+type Extractor struct {
+	opts   Options
+	actors *actor.Dictionary
+	coder  *event.Coder
+	gaz    *geo.Gazetteer
+	name   string
+}
+
+// New loads the dictionaries, the rules and the gazetteer once.
+func New(opts Options) (*Extractor, error) {
+	var extra []io.Reader
+	for _, f := range opts.ActorFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("actor file: %w", err)
+		}
+		extra = append(extra, bytes.NewReader(b))
+	}
+	dict, err := actor.Load(extra...)
+	if err != nil {
+		return nil, err
+	}
+	coder, err := event.NewCoder()
+	if err != nil {
+		return nil, err
+	}
+	x := &Extractor{opts: opts, actors: dict, coder: coder}
+	if !opts.NoGeo {
+		if x.gaz, err = geo.Load(); err != nil {
+			return nil, fmt.Errorf("gazetteer: %w", err)
+		}
+	}
+	h := sha256.Sum256([]byte(coder.Hash() + dict.Hash()))
+	x.name = "borderwatch " + borderwatch.Version + " rules " + hex.EncodeToString(h[:])[:4]
+	return x, nil
+}
+
+// Coder names the program version and the rules that produce events.
+func (x *Extractor) Coder() string { return x.name }
+
+// ErrNotText is returned for input that is no text at all.
+var ErrNotText = errors.New("not a text document")
+
+// Extract codes one document. A document that is not in English is
+// returned with NotCoded set and no events, never mis-coded.
+func (x *Extractor) Extract(doc borderwatch.Document) (Result, error) {
+	res := Result{DocID: doc.ID, Published: doc.Published}
+	var art text.Article
+	var err error
+	raw := doc.HTML
+	isHTML := raw != ""
+	if !isHTML {
+		raw = doc.Text
+		isHTML = text.Sniff([]byte(raw)) == text.HTML
+	}
+	if isHTML {
+		art, err = text.FromHTML([]byte(raw), doc.URL)
+	} else {
+		art, err = text.FromPlain([]byte(raw))
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Text, res.Title, res.Lang = art.Text, art.Title, art.Lang
+	if res.Title == "" {
+		res.Title = doc.Title
+	}
+	if doc.Lang != "" {
+		res.Lang = doc.Lang
+	}
+	if res.Published.IsZero() {
+		res.Published = art.Published
+	}
+	if res.Lang != "" && res.Lang != "en" {
+		res.NotCoded = "language " + res.Lang
+		return res, nil
+	}
+	ref := date.Ref{Published: res.Published}
+	if ref.Published.IsZero() {
+		ref.Published = x.opts.Published
+	}
+	if ref.Published.IsZero() {
+		if t, ok := date.Dateline(art.Text); ok {
+			ref.Published = t
+		}
+	}
+	if ref.Published.IsZero() {
+		ref.Year = date.InferYear(art.Text)
+	}
+	res.Events = x.code(doc.ID, art.Text, ref)
+	return res, nil
+}
+
+func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event {
+	var dc *geo.DocContext
+	if x.gaz != nil {
+		dc = x.gaz.NewDocContext(clean)
+	}
+	sents := sentence.Split(clean)
+	in := make([]event.Sentence, len(sents))
+	for i, s := range sents {
+		es := event.Sentence{Sentence: s}
+		ds := date.Find(s.Text, ref)
+		on := ref.Published
+		for _, d := range ds {
+			es.Dates = append(es.Dates, event.Date{Start: d.Start, End: d.End, Text: d.Text, From: d.From, To: d.To,
+				Precision: d.Precision, Explicit: d.Explicit, Relative: d.Relative})
+			if !d.From.IsZero() && on.IsZero() {
+				on = d.From
+			}
+		}
+		if on.IsZero() && ref.Year > 0 {
+			on = time.Date(ref.Year, 7, 1, 0, 0, 0, 0, time.UTC)
+		}
+		for _, m := range x.actors.Find(s.Text, on) {
+			es.Actors = append(es.Actors, event.Actor{Start: m.Start, End: m.End, Text: m.Text, Name: m.Name,
+				Country: m.Country, Sector: m.Sector, Kind: string(m.Kind), Plural: m.Plural})
+		}
+		if x.gaz != nil {
+			for _, p := range x.gaz.Find(s.Text, dc) {
+				es.Places = append(es.Places, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
+					Loc: p.Loc, Ambiguous: p.Ambiguous})
+			}
+		}
+		for _, q := range quantity.Find(s.Text) {
+			es.Quantities = append(es.Quantities, event.Quantity{Start: q.Start, End: q.End, Text: q.Text, Value: q.Value,
+				Qualifier: q.Qualifier, Unit: q.Unit, Kind: q.Kind, Vague: q.Vague})
+		}
+		in[i] = es
+	}
+	doc := event.Doc{ID: docID, Ref: ref.Published, RefYear: ref.Year, Coder: x.name, IsDemonym: x.isDemonym}
+	return x.coder.Code(doc, in)
+}
+
+func (x *Extractor) isDemonym(w string) bool {
+	m, ok := x.actors.Lookup(w)
+	return ok && m.Kind == actor.KindDemonym
+}
