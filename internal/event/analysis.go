@@ -6,6 +6,33 @@ import (
 	"borderwatch"
 )
 
+// prepared is a sentence's tokens and lexicon matches, computed once.
+type prepared struct {
+	toks    []token
+	matches []match
+	events  bool // some match can make an event (not only modality markers)
+}
+
+func prepare(lx *lexicon, text string) *prepared {
+	p := &prepared{toks: tokenize(text)}
+	p.matches = lx.find(p.toks)
+	for _, m := range p.matches {
+		if m.e.kind != kindModal || m.e.typ == "must" {
+			p.events = true
+			break
+		}
+	}
+	return p
+}
+
+// lowerText is the sentence in lower case, made once.
+func (a *analysis) lowerText() string {
+	if a.lower == "" {
+		a.lower = strings.ToLower(a.s.Text)
+	}
+	return a.lower
+}
+
 // analysis holds one sentence's tokens and what was found in them.
 type analysis struct {
 	lx       *lexicon
@@ -24,26 +51,36 @@ type analysis struct {
 	quoted   bool   // the sentence is (part of) a quotation
 	st       *docState
 	mainSubj []borderwatch.Entity
+	lower    string
+	weapons  map[string]bool // ASSAULT modes the sentence's words name, made once
+	ctxWords map[string]bool // contexts the sentence's words name, made once
 }
 
 func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
-	a := &analysis{lx: lx, s: s, toks: tokenize(s.Text), st: st}
+	if s.prep == nil {
+		s.prep = prepare(lx, s.Text)
+	}
+	a := &analysis{lx: lx, s: s, toks: s.prep.toks, st: st}
 	n := len(a.toks)
 	a.actorAt = make([]int, n)
 	a.placeAt = make([]int, n)
 	a.excluded = make([]bool, n)
-	for i, t := range a.toks {
+	for i := range a.toks {
 		a.actorAt[i], a.placeAt[i] = -1, -1
-		for j, m := range s.Actors {
-			if t.start >= m.Start && t.end <= m.End {
+	}
+	for j := len(s.Actors) - 1; j >= 0; j-- { // the first mention wins where two overlap
+		m := s.Actors[j]
+		for i := a.tokAt(m.Start); i >= 0 && i < n && a.toks[i].end <= m.End; i++ {
+			if a.toks[i].start >= m.Start {
 				a.actorAt[i] = j
-				break
 			}
 		}
-		for j, p := range s.Places {
-			if t.start >= p.Start && t.end <= p.End {
+	}
+	for j := len(s.Places) - 1; j >= 0; j-- {
+		p := s.Places[j]
+		for i := a.tokAt(p.Start); i >= 0 && i < n && a.toks[i].end <= p.End; i++ {
+			if a.toks[i].start >= p.Start {
 				a.placeAt[i] = j
-				break
 			}
 		}
 	}
@@ -55,7 +92,7 @@ func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
 	}
 	a.findAttribution()
 	a.segment()
-	for _, m := range lx.find(a.toks) {
+	for _, m := range s.prep.matches {
 		if a.excluded[m.start] {
 			continue
 		}
@@ -171,7 +208,7 @@ func (a *analysis) findAttribution() {
 		if name == "" || isPronounSpeaker(name) {
 			break
 		}
-		a.attrib = append([]borderwatch.Attribution{{Text: strings.TrimLeft(a.textOf(c+1, n), " \"”"), Name: name, Via: []string{}}}, a.attrib...)
+		a.attrib = append([]borderwatch.Attribution{{Text: strings.TrimRight(strings.TrimLeft(a.textOf(c+1, n), " \"”"), " ."), Name: name, Via: []string{}}}, a.attrib...)
 		a.speaker = sp
 		a.excludeRange(c, n)
 		break
@@ -319,6 +356,14 @@ func (a *analysis) speakerOf(i, j int) (string, *Actor) {
 		}
 	}
 	if best != nil {
+		if best.Kind != "person" && best.Kind != "media" && best.Kind != "igo" && best.Kind != "country" && best.Kind != "group" {
+			// a body or a role speaks under its own words: "the State Committee for National Security", "residents"
+			name := strings.TrimSpace(best.Text)
+			for _, p := range []string{"the ", "The ", "a ", "A ", "an ", "An ", "its ", "Its "} {
+				name = strings.TrimPrefix(name, p)
+			}
+			return name, best
+		}
 		return best.Name, best
 	}
 	return a.sourceName(i, j), nil

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -139,7 +140,7 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 		// "Libya must hand over the suspects", said by X: X demands it of Libya
 		return a.buildMust(doc, head, typ, st)
 	}
-	if c.comp == nil && q.future {
+	if c.comp == nil && q.future && !(q.negated && !cooperative[typ]) {
 		if q.negated && cooperative[typ] {
 			typ, mode, q.negated = "REJECT", requestMode(typ), false
 		} else if !q.speculative {
@@ -171,6 +172,8 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 		modality = borderwatch.Conditional
 	}
 
+	commandOwn := c.comp != nil && head.e.kind == kindGovernor && head.e.mode == "command" &&
+		(inner == "MOBILIZE" || inner == "ASSAULT" || inner == "COERCE" || inner == "RETREAT" || inner == "AID")
 	passive := c.comp == nil && a.isPassive(head.start)
 	actors, subjTok, fromPronoun := a.subject(head.start)
 	var recips []borderwatch.Entity
@@ -195,6 +198,9 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 			return nil
 		}
 	}
+	if len(actors) == 0 && typ == "PROTEST" {
+		actors = []borderwatch.Entity{{Name: "protesters", Sector: "CVL"}}
+	}
 	if len(actors) == 0 {
 		if typ != "ASSAULT" && typ != "COERCE" {
 			return nil // only violence and coercion are coded without a named actor (house rule)
@@ -204,6 +210,10 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 			sector = "UAF"
 		}
 		actors = []borderwatch.Entity{{Name: "unidentified", Sector: sector}}
+	}
+	if commandOwn && (len(recips) == 0 || len(actors) > 0 && sameCountry(recips, actors[0].Country)) {
+		// "the president ordered the army to raise its readiness": an order to one's own forces is the act
+		typ, mode, recips = inner, trig.e.mode, nil
 	}
 	recips = dropSame(recips, actors)
 	a.fillCountries(actors, recips)
@@ -240,8 +250,12 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 		ev.Modality = borderwatch.Historical
 	}
 	ev.EventLoc = a.location(head, actors, recips)
+	if placeholder(actors) && ev.EventLoc != nil && ev.EventLoc.Country != "" {
+		// unnamed attackers or protesters: the country where it happened
+		actors[0].Country = ev.EventLoc.Country
+	}
 	ev.Size = a.size(doc, trig, typ)
-	ev.Context = contexts(typ, mode, actors, recips, a.s.Text)
+	ev.Context = a.contexts(typ, mode, actors, recips)
 	ev.Confidence = a.confidence(c, actors, fromPronoun, passive)
 	ev.ID = eventID(doc.ID, a.s.Text, typ, actors)
 	return ev
@@ -549,12 +563,9 @@ func (a *analysis) unknownName(cs, tok int) *borderwatch.Entity {
 	for k < tok && (a.toks[k].upper || a.toks[k].lower == "." || a.toks[k].lower == "-") && a.actorAt[k] < 0 && !a.excluded[k] {
 		k++
 	}
-	// the name must run up to the verb, allowing auxiliaries and adverbs between
+	// the name is followed by the verb, or by a date or adverb before it
 	end := k
-	for k < tok && (beForms[a.toks[k].lower] || a.toks[k].lower == "has" || a.toks[k].lower == "have" || a.toks[k].lower == "had" || adverbLike(a.toks[k].lower)) {
-		k++
-	}
-	if k != tok || end-start < 2 {
+	if end-start < 2 || end >= tok || a.toks[end].upper || !a.toks[end].word {
 		return nil
 	}
 	words := 0
@@ -567,7 +578,14 @@ func (a *analysis) unknownName(cs, tok int) *borderwatch.Entity {
 		return nil
 	}
 	name := a.textOf(start, end)
-	return &borderwatch.Entity{Text: name, Name: name, Sector: "UNK"}
+	e := &borderwatch.Entity{Text: name, Name: name, Sector: "UNK"}
+	// "King Hassan of Morocco", "a judge in Chile"
+	if end+1 < len(a.toks) && (a.toks[end].lower == "of" || a.toks[end].lower == "in") {
+		if m := a.actorAt[end+1]; m >= 0 && (a.s.Actors[m].Kind == "country" || a.s.Actors[m].Kind == "capital") {
+			e.Country = a.s.Actors[m].Country
+		}
+	}
+	return e
 }
 
 func (a *analysis) resolvePronoun(p string) []borderwatch.Entity {
@@ -582,6 +600,13 @@ func (a *analysis) resolvePronoun(p string) []borderwatch.Entity {
 			return []borderwatch.Entity{*sp}
 		}
 	}
+	// "King Hassan of Morocco was quoted as saying he would ...": the sentence's own subject
+	for _, g := range a.groups(0, len(a.toks)) {
+		if g.prep == "" {
+			return a.entities(g)
+		}
+		break
+	}
 	if len(a.st.lastSubject) > 0 {
 		return append([]borderwatch.Entity(nil), a.st.lastSubject...)
 	}
@@ -595,7 +620,7 @@ func (a *analysis) speakerEntity() *borderwatch.Entity {
 		return nil
 	}
 	sp := a.speaker
-	if sp.Country == "" {
+	if sp.Country == "" && sp.Kind != "person" && sp.Kind != "body" && sp.Kind != "role" {
 		return nil
 	}
 	e := borderwatch.Entity{Text: sp.Text, Name: sp.Name, Country: sp.Country, Sector: sp.Sector}
@@ -761,23 +786,21 @@ func (a *analysis) fillCountries(actors, recips []borderwatch.Entity) {
 		if actors[i].Country != "" {
 			continue
 		}
-		countries, all := map[string]bool{}, map[string]bool{}
+		// the recipient's country counts only where a nationality word names
+		// it ("banned Ugandan opposition candidates"): that is a domestic event
+		countries, domestic := map[string]bool{}, map[string]bool{}
 		for _, m := range a.s.Actors {
 			if m.Country == "" || len(m.Country) != 3 || m.Country == "IGO" || m.Country == "UNO" || m.Country == "EUR" || m.Country == "NGO" || m.Country == "IMG" {
 				continue
 			}
-			all[m.Country] = true
 			if !containsCountry(recips, m.Country) {
 				countries[m.Country] = true
-			}
-		}
-		for _, p := range a.s.Places {
-			if p.Loc.Country != "" && (p.Prep == "in" || p.Prep == "at") {
-				all[p.Loc.Country] = true
+			} else if m.Kind != "country" && m.Kind != "capital" {
+				domestic[m.Country] = true
 			}
 		}
 		if len(countries) == 0 {
-			countries = all
+			countries = domestic
 		}
 		if len(countries) == 1 {
 			for c := range countries {
@@ -785,6 +808,20 @@ func (a *analysis) fillCountries(actors, recips []borderwatch.Entity) {
 			}
 		}
 	}
+}
+
+// placeholder: an actor that stands for nobody named.
+func placeholder(es []borderwatch.Entity) bool {
+	return len(es) == 1 && (es[0].Name == "unidentified" || es[0].Name == "protesters")
+}
+
+func sameCountry(es []borderwatch.Entity, c string) bool {
+	for _, e := range es {
+		if e.Country != "" && e.Country != c {
+			return false
+		}
+	}
+	return true
 }
 
 func containsCountry(es []borderwatch.Entity, c string) bool {
@@ -871,12 +908,12 @@ func (a *analysis) isHistorical(doc Doc, ev *borderwatch.Event) bool {
 }
 
 func (a *analysis) tokAt(off int) int {
-	for i, t := range a.toks {
-		if t.start <= off && off < t.end || t.start >= off {
-			return i
-		}
+	// the first token that contains or follows the offset
+	i := sort.Search(len(a.toks), func(i int) bool { return a.toks[i].end > off })
+	if i == len(a.toks) {
+		return -1
 	}
-	return -1
+	return i
 }
 
 func abs(x int) int {
@@ -895,12 +932,17 @@ func (a *analysis) location(head match, actors, recips []borderwatch.Entity) *bo
 		score int
 	}
 	var best *scored
+	fallback := -1
 	for i, p := range a.s.Places {
 		tk := a.tokAt(p.Start)
-		if tk >= 0 && a.excluded[tk] {
+		if tk >= 0 && (a.excluded[tk] || backgroundClauses[a.opener[a.clause[tk]]]) {
 			continue
 		}
 		if a.placeIsActor(p, actors, recips) {
+			// "invaded Afghanistan": the target country is where it happened, if nothing closer is named
+			if fallback < 0 && p.Loc.Precision == "country" && (head.e.typ == "ASSAULT" || head.e.typ == "COERCE") && tk > head.start {
+				fallback = i
+			}
 			continue
 		}
 		sc := 0
@@ -927,14 +969,25 @@ func (a *analysis) location(head match, actors, recips []borderwatch.Entity) *bo
 		}
 	}
 	if best == nil {
-		return nil
+		if fallback < 0 {
+			return nil
+		}
+		best = &scored{i: fallback}
 	}
 	loc := a.s.Places[best.i].Loc
 	return &loc
 }
 
 func (a *analysis) placeIsActor(p Place, actors, recips []borderwatch.Entity) bool {
+	// "US-led", "Russian-made": a place in a compound adjective
+	if p.End < len(a.s.Text) && a.s.Text[p.End] == '-' {
+		return true
+	}
 	for _, m := range a.s.Actors {
+		// a place inside an actor's name ("US-led forces", "the Kabul government") is no location
+		if m.Kind != "country" && m.Kind != "capital" && m.Start < p.End && p.Start < m.End && !(p.Start < m.Start && m.End <= p.End) {
+			return true
+		}
 		if m.Start <= p.Start && p.End <= m.End || p.Start <= m.Start && m.End <= p.End {
 			for _, e := range append(append([]borderwatch.Entity{}, actors...), recips...) {
 				if e.Text == m.Text || e.Name == m.Name && strings.Contains(e.Text, m.Text) {
@@ -1026,17 +1079,18 @@ func (a *analysis) unit(doc Doc, u string) string {
 	return strings.Join(f, " ")
 }
 
-var weaponWords = []struct {
-	word, mode string
-}{
+// weaponStems name an ASSAULT mode by the start of a word of the sentence;
+// two-word stems match two consecutive words.
+var weaponStems = []struct{ stem, mode string }{
 	{"machete", "primitive"}, {"knife", "primitive"}, {"knives", "primitive"}, {"stones", "primitive"}, {"axes", "primitive"},
 	{"torched", "primitive"}, {"set fire", "primitive"},
-	{"gun", "firearms"}, {"shot", "firearms"}, {"shooting", "firearms"}, {"opened fire", "firearms"}, {"gunfire", "firearms"},
-	{"gunbattle", "firearms"}, {"gunmen", "firearms"}, {"rifle", "firearms"}, {"sniper", "firearms"},
-	{"bomb", "explosives"}, {"explosi", "explosives"}, {"mine", "explosives"}, {"ied", "explosives"}, {"grenade", "explosives"},
+	{"gun", "firearms"}, {"shot", "firearms"}, {"shooting", "firearms"}, {"opened fire", "firearms"}, {"rifle", "firearms"},
+	{"sniper", "firearms"}, {"bullet", "firearms"},
+	{"bomb", "explosives"}, {"explosi", "explosives"}, {"exploded", "explosives"}, {"landmine", "explosives"}, {"minefield", "explosives"},
+	{"mines", "explosives"}, {"ied", "explosives"}, {"grenade", "explosives"},
 	{"suicide", "suicide-attack"},
 	{"airstrike", "aerial"}, {"air strike", "aerial"}, {"air raid", "aerial"}, {"aircraft", "aerial"}, {"helicopter", "aerial"},
-	{"warplane", "aerial"}, {"jets", "aerial"}, {"bombers", "aerial"},
+	{"warplane", "aerial"}, {"jets", "aerial"},
 	{"drone", "drone"},
 	{"shell", "heavy-weapons"}, {"artillery", "heavy-weapons"}, {"mortar", "heavy-weapons"}, {"rocket", "heavy-weapons"},
 	{"tank", "heavy-weapons"}, {"missile", "heavy-weapons"},
@@ -1047,27 +1101,60 @@ var weaponWords = []struct {
 	{"chemical", "unconventional"},
 }
 
+// stemIndex finds stems by the first three letters of a word.
+type stemIndex map[string][]stemEntry
+
+type stemEntry struct{ first, second, value string }
+
+func newStemIndex(stems []struct{ stem, mode string }) stemIndex {
+	idx := stemIndex{}
+	for _, w := range stems {
+		first, second, _ := strings.Cut(w.stem, " ")
+		idx[first[:3]] = append(idx[first[:3]], stemEntry{first, second, w.mode})
+	}
+	return idx
+}
+
+var (
+	weaponIndex  = newStemIndex(weaponStems)
+	contextIndex = newStemIndex(contextStems)
+)
+
+// stemsIn returns the values of the stems that start a word (or, for two
+// words, a pair of words) of the sentence.
+func (a *analysis) stemsIn(idx stemIndex) map[string]bool {
+	found := map[string]bool{}
+	for i, t := range a.toks {
+		if !t.word || len(t.lower) < 3 {
+			continue
+		}
+		for _, w := range idx[t.lower[:3]] {
+			if found[w.value] || !strings.HasPrefix(t.lower, w.first) {
+				continue
+			}
+			if w.second != "" && (t.lower != w.first || i+1 >= len(a.toks) || !strings.HasPrefix(a.toks[i+1].lower, w.second)) {
+				continue
+			}
+			found[w.value] = true
+		}
+	}
+	return found
+}
+
 func (a *analysis) weaponModes(typ string, have []string) []string {
 	if typ != "ASSAULT" {
 		return nil
 	}
-	lower := " " + strings.ToLower(a.s.Text)
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range have {
-		seen[m] = true
+	if a.weapons == nil {
+		a.weapons = a.stemsIn(weaponIndex)
+		if a.weapons["suicide-attack"] {
+			delete(a.weapons, "explosives")
+		}
 	}
-	for _, w := range weaponWords {
-		// words are matched at the start of a word: "ied" is not in "denied"
-		if !seen[w.mode] && (strings.Contains(lower, " "+w.word) || strings.Contains(lower, "-"+w.word)) {
-			if w.mode == "explosives" && seen["suicide-attack"] {
-				continue
-			}
-			if w.word == "mine" && !strings.Contains(lower, "landmine") && !strings.Contains(lower, "minefield") && !strings.Contains(lower, " mine ") && !strings.Contains(lower, " mines") {
-				continue
-			}
-			seen[w.mode] = true
-			out = append(out, w.mode)
+	var out []string
+	for m := range a.weapons {
+		if !slices.Contains(have, m) {
+			out = append(out, m)
 		}
 	}
 	sort.Strings(out)
@@ -1075,8 +1162,14 @@ func (a *analysis) weaponModes(typ string, have []string) []string {
 }
 
 // contexts tags the event with PLOVER contexts its actors and words imply.
-func contexts(typ, mode string, actors, recips []borderwatch.Entity, text string) []string {
+func (a *analysis) contexts(typ, mode string, actors, recips []borderwatch.Entity) []string {
+	if a.ctxWords == nil {
+		a.ctxWords = a.stemsIn(contextIndex)
+	}
 	set := map[string]bool{}
+	for c := range a.ctxWords {
+		set[c] = true
+	}
 	for _, e := range append(append([]borderwatch.Entity{}, actors...), recips...) {
 		if e.Sector == "MIL" {
 			set["military"] = true
@@ -1085,15 +1178,10 @@ func contexts(typ, mode string, actors, recips []borderwatch.Entity, text string
 			set["migration"] = true
 		}
 	}
-	lower := strings.ToLower(text)
-	for w, c := range contextWords {
-		if strings.Contains(lower, w) {
-			set[c] = true
-		}
-	}
-	if typ == "COERCE" && mode == "seize" && (strings.Contains(lower, "district") || strings.Contains(lower, "control") || strings.Contains(lower, "territor") || strings.Contains(lower, "border")) {
+	if typ == "COERCE" && mode == "seize" && (a.ctxWords["territory"] || a.ctxWords["control"]) {
 		set["territory"] = true
 	}
+	delete(set, "control")
 	out := make([]string, 0, len(set))
 	for c := range set {
 		out = append(out, c)
@@ -1102,10 +1190,11 @@ func contexts(typ, mode string, actors, recips []borderwatch.Entity, text string
 	return out
 }
 
-var contextWords = map[string]string{"refugee": "migration", "asylum": "asylum", "troops": "military", "soldiers": "military",
-	"border": "territory", "terror": "terrorism", "election": "election", "sanction": "economic", "trade": "economic",
-	"human rights": "human_rights", "drug": "illegal_drugs", "peacekeep": "peacekeeping", "protest": "", "ceasefire": "",
-	"humanitarian": "human_security", "food": "human_security", "nuclear": "cbrn", "hack": "cyber"}
+var contextStems = []struct{ stem, mode string }{{"refugee", "migration"}, {"migrant", "migration"}, {"asylum", "asylum"},
+	{"troops", "military"}, {"soldier", "military"}, {"border", "territory"}, {"district", "territory"}, {"territor", "territory"},
+	{"control", "control"}, {"terror", "terrorism"}, {"election", "election"}, {"sanction", "economic"}, {"trade", "economic"},
+	{"human rights", "human_rights"}, {"drug", "illegal_drugs"}, {"narcotic", "illegal_drugs"}, {"peacekeep", "peacekeeping"},
+	{"humanitarian", "human_security"}, {"food", "human_security"}, {"nuclear", "cbrn"}, {"hack", "cyber"}}
 
 func (a *analysis) confidence(c candidate, actors []borderwatch.Entity, fromPronoun, passive bool) float64 {
 	conf := 0.6

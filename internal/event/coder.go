@@ -56,6 +56,16 @@ type Sentence struct {
 	Places     []Place
 	Dates      []Date
 	Quantities []Quantity
+
+	prep *prepared
+}
+
+// Prepare reads a sentence's words and triggers once, and says whether it
+// can hold an event at all: the caller need not look for places, dates and
+// numbers in a sentence that cannot.
+func (c *Coder) Prepare(s *Sentence) bool {
+	s.prep = prepare(c.lx, s.Text)
+	return s.prep.events
 }
 
 // Doc is what the coder knows about the whole document.
@@ -106,6 +116,22 @@ func (c *Coder) Code(doc Doc, sents []Sentence) []borderwatch.Event {
 }
 
 func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.Event {
+	if s.prep == nil {
+		s.prep = prepare(c.lx, s.Text)
+	}
+	if !s.prep.events {
+		// no trigger: only the people named and the quotation state carry on
+		for _, m := range s.Actors {
+			if m.Kind == "person" && strings.Contains(m.Name, " ") {
+				parts := strings.Fields(m.Name)
+				st.fullNames[parts[len(parts)-1]] = m.Name
+			}
+		}
+		if st.speaker != nil || strings.ContainsAny(s.Text, "\"“”") {
+			newAnalysis(c.lx, s, st).updateQuote(st)
+		}
+		return nil
+	}
 	a := newAnalysis(c.lx, s, st)
 	var events []borderwatch.Event
 	type key struct{ typ, actors, recips string }

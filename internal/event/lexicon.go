@@ -130,8 +130,9 @@ func (lx *lexicon) find(toks []token) []match {
 		var best *match
 		for _, e := range lx.byFirst[toks[i].lower] {
 			if end, ok := matchAt(e, toks, i); ok {
-				if best == nil || e.kind != best.e.kind && e.kind == kindGovernor || e.weight > best.e.weight ||
-					e.weight == best.e.weight && end-i < best.end-best.start {
+				// the longest pattern wins; between equals a governor, then the tighter match
+				if best == nil || e.weight > best.e.weight ||
+					e.weight == best.e.weight && (e.kind == kindGovernor && best.e.kind != kindGovernor || end-i < best.end-best.start) {
 					best = &match{e: e, start: i, end: end}
 				}
 			}
@@ -197,6 +198,8 @@ var irregular = map[string][]string{
 	"throw": {"throws", "threw", "thrown", "throwing"}, "hit": {"hits", "hit", "hitting"},
 	"shut": {"shuts", "shut", "shutting"}, "speak": {"speaks", "spoke", "spoken", "speaking"},
 	"freeze": {"freezes", "froze", "frozen", "freezing"}, "undertake": {"undertakes", "undertook", "undertaken", "undertaking"},
+	"retake": {"retakes", "retook", "retaken", "retaking"}, "overtake": {"overtakes", "overtook", "overtaken", "overtaking"},
+	"shake": {"shakes", "shook", "shaken", "shaking"}, "arise": {"arises", "arose", "arisen", "arising"},
 	"forgive": {"forgives", "forgave", "forgiven", "forgiving"}, "stand": {"stands", "stood", "standing"},
 	"hang": {"hangs", "hung", "hanged", "hanging"}, "lead": {"leads", "led", "leading"}, "pay": {"pays", "paid", "paying"},
 	"tell": {"tells", "told", "telling"}, "say": {"says", "said", "saying"}, "do": {"does", "did", "done", "doing"},
