@@ -216,7 +216,7 @@ func (a *analysis) findAttribution() {
 	// leading "X said (that) ..." / "X told Y that ..."
 	if len(a.attrib) == 0 || a.speaker == nil {
 		for r := 1; r < n && r < 16; r++ {
-			if !reportingVerbs[toks[r].lower] || toks[r].upper || a.excluded[r] {
+			if !reportingVerbs[toks[r].lower] || toks[r].upper || a.excluded[r] || nounBefore(toks, r) {
 				continue
 			}
 			end := r + 1
@@ -367,6 +367,16 @@ func (a *analysis) speakerOf(i, j int) (string, *Actor) {
 		return best.Name, best
 	}
 	return a.sourceName(i, j), nil
+}
+
+// nounBefore: "denied reports that", "the claims that": a reporting word used as a noun.
+func nounBefore(toks []token, r int) bool {
+	p := toks[r-1].lower
+	switch p {
+	case "the", "a", "an", "these", "those", "media", "news", "such", "any":
+		return true
+	}
+	return !toks[r-1].upper && toks[r-1].word && strings.HasSuffix(p, "ed")
 }
 
 // thatWithin finds "that" among the n tokens from i, across date words only.

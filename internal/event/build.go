@@ -70,7 +70,7 @@ func (a *analysis) cuesBefore(tok int) cues {
 		if m.e.kind != kindModal || m.start >= tok || a.clause[m.start] != cl && !(m.end <= tok && tok-m.end <= 3) {
 			continue
 		}
-		if tok-m.end > 8 {
+		if tok-m.end > 8 && m.e.typ != "denied" {
 			continue
 		}
 		switch m.e.typ {
@@ -82,6 +82,8 @@ func (a *analysis) cuesBefore(tok int) cues {
 			if tok-m.end <= 3 {
 				c.negated = true
 			}
+		case "denied":
+			c.negated = true // "denied reports that X had attacked": the whole clause
 		case "must":
 			c.must = true
 		}
@@ -799,6 +801,10 @@ func (a *analysis) fillCountries(actors, recips []borderwatch.Entity) {
 				domestic[m.Country] = true
 			}
 		}
+		if len(countries) == 0 && a.st.home != "" && actors[i].Sector != "UNK" && actors[i].Sector != "CVL" {
+			// "border guards detained ...", "the ministry said": the state the report is filed from
+			countries[a.st.home] = true
+		}
 		if len(countries) == 0 {
 			countries = domestic
 		}
@@ -1031,10 +1037,10 @@ func (a *analysis) size(doc Doc, head match, typ string) *borderwatch.Size {
 			if q.Vague && typ != "ASSAULT" && typ != "PROTEST" && q.Value < 10 {
 				continue
 			}
-			dist := abs(q.Start - headStart)
 			if tk >= 0 && a.clause[tk] != a.clause[head.start] {
-				dist += 500
+				continue // a number in another clause counts something else
 			}
+			dist := abs(q.Start - headStart)
 			if dist < bestDist {
 				bestDist = dist
 				unit := a.unit(doc, q.Unit)

@@ -74,6 +74,9 @@ type Doc struct {
 	Ref     time.Time // publication or dateline date; zero when unknown
 	RefYear int       // the year alone, when only that is known
 	Coder   string
+	// Home is the country the report is filed from (its dateline's city),
+	// the country of unnamed state bodies ("border guards", "the ministry").
+	Home string
 	// IsDemonym tells whether a word names a nationality ("American"), so
 	// that units read "troops", not "American troops".
 	IsDemonym func(word string) bool
@@ -103,12 +106,14 @@ type docState struct {
 	speaker     *Actor // the speaker of an open quotation
 	fullNames   map[string]string
 	seen        map[string]bool // actor countries|type|place already coded, to fold restatements
+	home        string          // the country of the dateline's city, if any
 }
 
 // Code turns a document's sentences into events.
 func (c *Coder) Code(doc Doc, sents []Sentence) []borderwatch.Event {
 	st := &docState{fullNames: map[string]string{}, seen: map[string]bool{}}
 	var out []borderwatch.Event
+	st.home = doc.Home
 	for i := range sents {
 		out = append(out, c.codeSentence(doc, &sents[i], st)...)
 	}
