@@ -20,6 +20,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"extract": {"extract PLOVER events from files, folders or stdin", runExtract},
 		"eval":    {"score extraction against gold events", runEval},
+		"places":  {"look up places in the offline gazetteer", runPlaces},
 	}
 }
 

@@ -112,6 +112,12 @@ var reportingVerbs = map[string]bool{"said": true, "says": true, "say": true, "t
 	"stressed": true, "emphasised": true, "emphasized": true, "recalled": true, "believes": true, "believe": true,
 	"reiterated": true, "concluded": true, "argued": true, "argues": true, "estimated": true, "revealed": true}
 
+// leadingBare are the reporting verbs that lead a sentence without "that":
+// "Syria says it will not accept refugees".
+var leadingBare = map[string]bool{"said": true, "says": true, "say": true, "claimed": true, "claims": true, "believes": true,
+	"believe": true, "insisted": true, "insists": true, "insist": true, "argued": true, "argues": true, "added": true, "adds": true,
+	"wrote": true, "writes": true}
+
 // trailingOnly are reporting verbs that are also event triggers when they lead a
 // sentence ("X announced a ceasefire"): they only count as attribution at the end.
 var leadingNeedsThat = map[string]bool{"announced": true, "announces": true, "declared": true, "confirmed": true,
@@ -233,8 +239,8 @@ func (a *analysis) findAttribution() {
 				}
 			} else if k := thatWithin(toks, r+1, 4); k > 0 {
 				end = k + 1 // "declared Tuesday that", "said on Monday that"
-			} else if leadingNeedsThat[toks[r].lower] {
-				break
+			} else if !leadingBare[toks[r].lower] {
+				break // "X recalled its ambassador", "X announced a ceasefire": the verb is the event
 			}
 			start := 0
 			// skip a leading adverbial ("On Monday, ...")

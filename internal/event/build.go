@@ -252,9 +252,13 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 		ev.Modality = borderwatch.Historical
 	}
 	ev.EventLoc = a.location(head, actors, recips)
-	if placeholder(actors) && ev.EventLoc != nil && ev.EventLoc.Country != "" {
-		// unnamed attackers or protesters: the country where it happened
-		actors[0].Country = ev.EventLoc.Country
+	if ev.EventLoc != nil && ev.EventLoc.Country != "" && ev.EventLoc.Precision != "border" {
+		for i := range actors {
+			// unnamed attackers, protesters, teachers, police: people who act where they live
+			if actors[i].Country == "" && (placeholder(actors) || actsAtHome[actors[i].Sector]) {
+				actors[i].Country = ev.EventLoc.Country
+			}
+		}
 	}
 	ev.Size = a.size(doc, trig, typ)
 	ev.Context = a.contexts(typ, mode, actors, recips)
@@ -651,6 +655,9 @@ func (a *analysis) byAgent(end int) []borderwatch.Entity {
 // its clause, directly or after a preposition that introduces a target.
 func (a *analysis) object(head match, comp *match, subjTok int, typ string) []borderwatch.Entity {
 	end := head.end
+	if head.e.kind == kindGovernor {
+		end = head.start + 1 // "ordered French troops to leave": the object sits inside the pattern
+	}
 	cl := a.clause[head.start]
 	ce := end
 	for ce < len(a.toks) && (a.clause[ce] == cl || comp != nil && ce <= comp.end) {
@@ -692,6 +699,9 @@ var memberWords = map[string]bool{"allies": true, "members": true, "partners": t
 // target: "appealed to X", "seized trucks from X", but "fled to X" is a place.
 func targetPrep(typ, prep string) bool {
 	switch typ {
+	case "REJECT", "ACCUSE":
+		// "rejected a proposal by Colombia", "complained to the UN"
+		return prep == "by" || prep == "to" || prep == "with" || prep == "on" || prep == "against" || prep == "from" || prep == "for"
 	case "ASSAULT", "COERCE", "SANCTION":
 		return prep == "on" || prep == "against" || prep == "from"
 	case "AID":
@@ -815,6 +825,10 @@ func (a *analysis) fillCountries(actors, recips []borderwatch.Entity) {
 		}
 	}
 }
+
+// actsAtHome are sectors whose members mostly act in their own country.
+var actsAtHome = map[string]bool{"CVL": true, "EDU": true, "LAB": true, "BUS": true, "REL": true, "MED": true, "JRN": true,
+	"OPP": true, "PTY": true, "SOC": true, "COP": true, "JUD": true, "LEG": true, "UNK": true, "AGR": true}
 
 // placeholder: an actor that stands for nobody named.
 func placeholder(es []borderwatch.Entity) bool {

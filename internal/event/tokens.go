@@ -22,6 +22,12 @@ func tokenize(s string) []token {
 	toks := make([]token, 0, len(s)/5+4)
 	i := 0
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII fast path for spaces and letters
+			if c == ' ' {
+				i++
+				continue
+			}
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case unicode.IsSpace(r):
@@ -53,7 +59,7 @@ func tokenize(s string) []token {
 				break
 			}
 			w := s[i:j]
-			toks = append(toks, token{start: i, end: j, text: w, lower: strings.ToLower(w), word: true, upper: unicode.IsUpper(r)})
+			toks = append(toks, token{start: i, end: j, text: w, lower: lowerWord(w), word: true, upper: unicode.IsUpper(r)})
 			i = j
 		default:
 			// possessive 's as its own token
@@ -92,4 +98,16 @@ func wordEndsAt(s string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+}
+
+// lowerWord lower-cases a word, without allocating when it has no upper-case
+// ASCII letter and no other script.
+func lowerWord(w string) string {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(w)
+		}
+	}
+	return w
 }

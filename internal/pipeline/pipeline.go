@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"borderwatch"
@@ -135,6 +136,10 @@ func (x *Extractor) Extract(doc borderwatch.Document) (Result, error) {
 	}
 	if ref.Published.IsZero() {
 		ref.Year = date.InferYear(art.Text)
+		// "MOSCOW, July 8. /TASS/": a dateline without its year takes the text's year
+		if m, d, ok := date.DatelineMonthDay(art.Text); ok && ref.Year > 0 {
+			ref.Published = time.Date(ref.Year, m, d, 0, 0, 0, 0, time.UTC)
+		}
 	}
 	res.Events = x.code(doc.ID, art.Text, ref)
 	return res, nil
@@ -149,7 +154,11 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 	in := make([]event.Sentence, len(sents))
 	for i, s := range sents {
 		es := event.Sentence{Sentence: s}
-		ds := date.Find(s.Text, ref)
+		hasEvent := x.coder.Prepare(&es)
+		var ds []date.Mention
+		if hasEvent {
+			ds = date.Find(s.Text, ref)
+		}
 		on := ref.Published
 		for _, d := range ds {
 			es.Dates = append(es.Dates, event.Date{Start: d.Start, End: d.End, Text: d.Text, From: d.From, To: d.To,
@@ -165,6 +174,10 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 			es.Actors = append(es.Actors, event.Actor{Start: m.Start, End: m.End, Text: m.Text, Name: m.Name,
 				Country: m.Country, Sector: m.Sector, Kind: string(m.Kind), Plural: m.Plural})
 		}
+		if !hasEvent {
+			in[i] = es
+			continue
+		}
 		if x.gaz != nil {
 			for _, p := range x.gaz.Find(s.Text, dc) {
 				es.Places = append(es.Places, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
@@ -177,11 +190,30 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 		}
 		in[i] = es
 	}
-	doc := event.Doc{ID: docID, Ref: ref.Published, RefYear: ref.Year, Coder: x.name, IsDemonym: x.isDemonym}
+	doc := event.Doc{ID: docID, Ref: ref.Published, RefYear: ref.Year, Coder: x.name, IsDemonym: x.isDemonym,
+		Home: x.datelineCountry(clean)}
 	return x.coder.Code(doc, in)
 }
 
 func (x *Extractor) isDemonym(w string) bool {
 	m, ok := x.actors.Lookup(w)
 	return ok && m.Kind == actor.KindDemonym
+}
+
+// datelineCountry is the country of the city that opens a dateline
+// ("TASHKENT, Aug. 16 (Wire) -", "DUSHANBE, July 7"), or "".
+func (x *Extractor) datelineCountry(text string) string {
+	head, _, ok := strings.Cut(text[:min(len(text), 40)], ",")
+	if !ok || head == "" || strings.ToUpper(head) != head || strings.ContainsAny(head, ".\n") {
+		return ""
+	}
+	words := strings.Fields(strings.ToLower(head))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	m, ok := x.actors.Lookup(strings.Join(words, " "))
+	if !ok || m.Kind != actor.KindCapital && m.Kind != actor.KindCountry {
+		return ""
+	}
+	return m.Country
 }

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package pipeline
+
+import "testing"
+
+func reportPeakRSS(b *testing.B) {}
