@@ -1009,16 +1009,20 @@ func (a *analysis) placeIsActor(p Place, actors, recips []borderwatch.Entity) bo
 			return true
 		}
 		if m.Start <= p.Start && p.End <= m.End || p.Start <= m.Start && m.End <= p.End {
-			for _, e := range append(append([]borderwatch.Entity{}, actors...), recips...) {
-				if e.Text == m.Text || e.Name == m.Name && strings.Contains(e.Text, m.Text) {
-					return true
+			for _, es := range [2][]borderwatch.Entity{actors, recips} {
+				for _, e := range es {
+					if e.Text == m.Text || e.Name == m.Name && strings.Contains(e.Text, m.Text) {
+						return true
+					}
 				}
 			}
 		}
 	}
-	for _, e := range append(append([]borderwatch.Entity{}, actors...), recips...) {
-		if e.Text != "" && strings.Contains(e.Text, p.Text) {
-			return true
+	for _, es := range [2][]borderwatch.Entity{actors, recips} {
+		for _, e := range es {
+			if e.Text != "" && strings.Contains(e.Text, p.Text) {
+				return true
+			}
 		}
 	}
 	return false

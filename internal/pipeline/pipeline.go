@@ -160,6 +160,7 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 			ds = date.Find(s.Text, ref)
 		}
 		on := ref.Published
+		es.Dates = make([]event.Date, 0, len(ds))
 		for _, d := range ds {
 			es.Dates = append(es.Dates, event.Date{Start: d.Start, End: d.End, Text: d.Text, From: d.From, To: d.To,
 				Precision: d.Precision, Explicit: d.Explicit, Relative: d.Relative})
@@ -170,7 +171,9 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 		if on.IsZero() && ref.Year > 0 {
 			on = time.Date(ref.Year, 7, 1, 0, 0, 0, 0, time.UTC)
 		}
-		for _, m := range x.actors.Find(s.Text, on) {
+		ams := x.actors.Find(s.Text, on)
+		es.Actors = make([]event.Actor, 0, len(ams))
+		for _, m := range ams {
 			es.Actors = append(es.Actors, event.Actor{Start: m.Start, End: m.End, Text: m.Text, Name: m.Name,
 				Country: m.Country, Sector: m.Sector, Kind: string(m.Kind), Plural: m.Plural})
 		}
@@ -179,12 +182,16 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 			continue
 		}
 		if x.gaz != nil {
-			for _, p := range x.gaz.Find(s.Text, dc) {
+			pms := x.gaz.Find(s.Text, dc)
+			es.Places = make([]event.Place, 0, len(pms))
+			for _, p := range pms {
 				es.Places = append(es.Places, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
 					Loc: p.Loc, Ambiguous: p.Ambiguous})
 			}
 		}
-		for _, q := range quantity.Find(s.Text) {
+		qs := quantity.Find(s.Text)
+		es.Quantities = make([]event.Quantity, 0, len(qs))
+		for _, q := range qs {
 			es.Quantities = append(es.Quantities, event.Quantity{Start: q.Start, End: q.End, Text: q.Text, Value: q.Value,
 				Qualifier: q.Qualifier, Unit: q.Unit, Kind: q.Kind, Vague: q.Vague})
 		}
