@@ -571,7 +571,7 @@ func (a *analysis) unknownName(cs, tok int) *borderwatch.Entity {
 	}
 	// the name is followed by the verb, or by a date or adverb before it
 	end := k
-	if end-start < 2 || end >= tok || a.toks[end].upper || !a.toks[end].word {
+	if end-start < 2 || end < tok && (a.toks[end].upper || !a.toks[end].word) {
 		return nil
 	}
 	words := 0
@@ -775,10 +775,14 @@ func (a *analysis) nounUse(tok int) bool {
 }
 
 func (a *analysis) nounAgent(head match) []borderwatch.Entity {
-	// "the withdrawal of US troops", "the Taliban offensive", "Russia's decision"
-	if head.end+1 < len(a.toks) && (a.toks[head.end].lower == "of" || a.toks[head.end].lower == "by") {
-		for _, g := range a.groups(head.end+1, min(len(a.toks), head.end+8)) {
-			return a.entities(g)
+	// "the withdrawal of US troops", "the Taliban offensive", "Russia's decision";
+	// the "of" may sit inside the pattern: "deployment of NATO peacekeeping troops"
+	for k := head.start + 1; k <= head.end && k+1 < len(a.toks); k++ {
+		if a.toks[k].lower == "of" || a.toks[k].lower == "by" {
+			for _, g := range a.groups(k+1, min(len(a.toks), k+8)) {
+				return a.entities(g)
+			}
+			break
 		}
 	}
 	k := head.start - 1
