@@ -262,6 +262,12 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 	}
 	ev.Size = a.size(doc, trig, typ)
 	ev.Context = a.contexts(typ, mode, actors, recips)
+	for _, c := range trig.e.contexts { // contexts the trigger's lexicon row names
+		if !slices.Contains(ev.Context, c) {
+			ev.Context = append(ev.Context, c)
+		}
+	}
+	sort.Strings(ev.Context)
 	ev.Confidence = a.confidence(c, actors, fromPronoun, passive)
 	ev.ID = eventID(doc.ID, a.s.Text, typ, actors)
 	return ev
@@ -468,6 +474,15 @@ func (a *analysis) groups(i, j int) []group {
 	return out
 }
 
+func (a *analysis) mediaOnly(g group) bool {
+	for _, m := range g.idx {
+		if a.s.Actors[m].Kind != "media" {
+			return false
+		}
+	}
+	return true
+}
+
 func (a *analysis) entities(g group) []borderwatch.Entity {
 	var out []borderwatch.Entity
 	seen := map[int]bool{}
@@ -523,8 +538,8 @@ func (a *analysis) subject(tok int) ([]borderwatch.Entity, int, bool) {
 		cs--
 	}
 	for _, g := range a.groups(cs, tok) {
-		if g.prep != "" {
-			continue
+		if g.prep != "" || a.mediaOnly(g) {
+			continue // "DUSHANBE, July 6 (Reuters) - ...": an outlet in a dateline is no subject
 		}
 		return a.entities(g), g.first, false
 	}

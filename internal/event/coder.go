@@ -155,6 +155,9 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.E
 		if unidentified(ev.Actor) && sameType(events, ev.Event) {
 			continue // "12 were killed when a bomb exploded": one attack, not two
 		}
+		if sameTypeAndActors(events, ev) {
+			continue // "attacked the post, killing five": one event, and one id, per type and actors
+		}
 		k := key{ev.Event, entityKey(ev.Actor), entityKey(ev.Recipient)}
 		if j, ok := done[k]; ok {
 			if ev.Confidence > events[j].Confidence {
@@ -194,6 +197,16 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.E
 
 func unidentified(es []borderwatch.Entity) bool {
 	return len(es) == 1 && (es[0].Sector == "UAF" || es[0].Sector == "UNK") && es[0].Name == "unidentified"
+}
+
+func sameTypeAndActors(evs []borderwatch.Event, ev *borderwatch.Event) bool {
+	k := entityKey(ev.Actor)
+	for _, e := range evs {
+		if e.Event == ev.Event && entityKey(e.Actor) == k {
+			return true
+		}
+	}
+	return false
 }
 
 func sameType(evs []borderwatch.Event, typ string) bool {
