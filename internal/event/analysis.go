@@ -377,6 +377,9 @@ func (a *analysis) speakerOf(i, j int) (string, *Actor) {
 
 // nounBefore: "denied reports that", "the claims that": a reporting word used as a noun.
 func nounBefore(toks []token, r int) bool {
+	if r+1 < len(toks) && toks[r+1].lower == "responsibility" {
+		return true // "claimed responsibility for the bombing" is the act, not a report
+	}
 	p := toks[r-1].lower
 	switch p {
 	case "the", "a", "an", "these", "those", "media", "news", "such", "any":

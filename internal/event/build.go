@@ -122,6 +122,8 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 			typ, mode = "REJECT", requestMode(inner)
 			q.negated = false
 		}
+	case c.comp != nil && head.e.typ == "SELF":
+		typ, mode = inner, trig.e.mode // "approved the call-up of reservists": the call-up
 	case c.comp != nil:
 		typ = head.e.typ
 		switch typ {
@@ -133,7 +135,7 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 			mode = head.e.mode
 		}
 	case head.e.kind == kindGovernor:
-		if head.e.typ == "AGREE" && head.e.mode != "" {
+		if (head.e.typ == "AGREE" || head.e.typ == "SELF") && head.e.mode != "" {
 			typ = head.e.mode // a governor that stands alone names its own type in the mode column
 		}
 		mode = ""

@@ -68,7 +68,7 @@ func loadLexicon(src string) (*lexicon, error) {
 				}
 			}
 		}
-		if e.kind == kindTrigger && !isType(e.typ) {
+		if (e.kind == kindTrigger || e.kind == kindGovernor && e.typ != "SELF") && !isType(e.typ) {
 			return nil, fmt.Errorf("event: triggers.tsv:%d: unknown event type %q", n, e.typ)
 		}
 		words := strings.Fields(f[3])

@@ -34,7 +34,7 @@ type sentenceCase struct {
 // (at least 90% must be right on every count), and pins the whole output
 // in a golden file so that any change of behaviour shows in review.
 func TestSentences(t *testing.T) {
-	for _, name := range []string{"sentences", "sentences-world"} {
+	for _, name := range []string{"sentences", "sentences-world", "sentences-news"} {
 		t.Run(name, func(t *testing.T) { checkSentences(t, name) })
 	}
 }
