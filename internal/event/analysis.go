@@ -352,7 +352,7 @@ func (a *analysis) speakerOf(i, j int) (string, *Actor) {
 	if end-start >= 1 && end-start <= 4 && (best == nil || best.Kind != "media" && end-start >= 2) {
 		name := a.fullName(a.textOf(start, end))
 		if end-start >= 2 {
-			a.st.fullNames[a.toks[end-1].text] = name
+			a.st.fullNames[a.s.Text[a.toks[end-1].start:a.toks[end-1].end]] = name
 		}
 		if best != nil {
 			return name, &Actor{Text: name, Name: name, Country: best.Country, Sector: best.Sector, Kind: "person"}

@@ -20,7 +20,7 @@ func (c *Coder) Explain(w io.Writer, s *Sentence) {
 		if a.actorAt[i] >= 0 {
 			mark += "@"
 		}
-		fmt.Fprintf(&b, "%s%s/%d ", mark, t.text, a.clause[i])
+		fmt.Fprintf(&b, "%s%s/%d ", mark, s.Text[t.start:t.end], a.clause[i])
 	}
 	fmt.Fprintln(w, b.String())
 	for _, m := range a.matches {

@@ -9,7 +9,6 @@ import (
 // token is one word or punctuation mark of a sentence with its byte offsets.
 type token struct {
 	start, end int
-	text       string
 	lower      string
 	word       bool // letters or digits, not punctuation
 	upper      bool // starts with an upper-case letter
@@ -19,7 +18,7 @@ type token struct {
 // Apostrophes and hyphens inside words stay in the word, except a trailing
 // possessive "'s", which becomes a token of its own.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/5+4)
+	toks := make([]token, 0, len(s)/6+4)
 	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf { // ASCII fast path for spaces and letters
@@ -59,16 +58,16 @@ func tokenize(s string) []token {
 				break
 			}
 			w := s[i:j]
-			toks = append(toks, token{start: i, end: j, text: w, lower: lowerWord(w), word: true, upper: unicode.IsUpper(r)})
+			toks = append(toks, token{start: i, end: j, lower: lowerWord(w), word: true, upper: unicode.IsUpper(r)})
 			i = j
 		default:
 			// possessive 's as its own token
 			if (r == '\'' || r == '’') && i+size < len(s) && (s[i+size] == 's' || s[i+size] == 'S') && wordEndsAt(s, i+size+1) && len(toks) > 0 && toks[len(toks)-1].end == i {
-				toks = append(toks, token{start: i, end: i + size + 1, text: s[i : i+size+1], lower: "'s", word: true})
+				toks = append(toks, token{start: i, end: i + size + 1, lower: "'s", word: true})
 				i += size + 1
 				continue
 			}
-			toks = append(toks, token{start: i, end: i + size, text: s[i : i+size], lower: normPunct(r)})
+			toks = append(toks, token{start: i, end: i + size, lower: normPunct(r)})
 			i += size
 		}
 	}

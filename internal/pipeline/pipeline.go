@@ -171,6 +171,10 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 		if on.IsZero() && ref.Year > 0 {
 			on = time.Date(ref.Year, 7, 1, 0, 0, 0, 0, time.UTC)
 		}
+		if !hasEvent && !mayNamePerson(s.Text) {
+			in[i] = es
+			continue
+		}
 		ams := x.actors.Find(s.Text, on)
 		es.Actors = make([]event.Actor, 0, len(ams))
 		for _, m := range ams {
@@ -223,4 +227,12 @@ func (x *Extractor) datelineCountry(text string) string {
 		return ""
 	}
 	return m.Country
+}
+
+// mayNamePerson: a sentence without an event still matters to the coder when
+// it introduces someone by full name ("..., Khasan Sultonov said") whose
+// surname a later sentence uses alone; such sentences carry a reporting verb.
+func mayNamePerson(s string) bool {
+	return strings.Contains(s, " said") || strings.Contains(s, " says") || strings.Contains(s, " told") ||
+		strings.Contains(s, "according to")
 }

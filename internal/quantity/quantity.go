@@ -31,6 +31,7 @@ package quantity
 import (
 	"math"
 	"strings"
+	"sync"
 )
 
 // Quantity is one amount found in a sentence.
@@ -59,12 +60,17 @@ const (
 )
 
 // Find returns the quantities of sentence in order.
+// tokenPool reuses token buffers: Find runs on every sentence.
+var tokenPool = sync.Pool{New: func() any { b := make([]token, 0, 64); return &b }}
+
 func Find(sentence string) []Quantity {
 	if !quickHot(sentence) {
 		return nil
 	}
-	var buf [64]token
-	toks, hot := tokenize(sentence, buf[:0])
+	bp := tokenPool.Get().(*[]token)
+	defer func() { *bp = (*bp)[:0]; tokenPool.Put(bp) }()
+	toks, hot := tokenize(sentence, (*bp)[:0])
+	*bp = toks
 	if !hot {
 		return nil
 	}
