@@ -1,6 +1,7 @@
 package actor
 
 import (
+	"borderwatch/internal/sharedtest"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -324,30 +325,7 @@ func TestSeedArticle(t *testing.T) {
 	}
 }
 
-// sharedDir finds ../shared next to the repository root (the directory
-// holding go.mod), skipping the test when it is absent.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package; cannot locate ../shared")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared data not available at %s", shared)
-	}
-	return shared
-}
+func sharedDir(t *testing.T) string { return sharedtest.Dir(t) }
 
 func FuzzFind(f *testing.F) {
 	d, err := Load()

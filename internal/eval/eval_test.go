@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"borderwatch/internal/sharedtest"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -455,29 +456,7 @@ func TestScoreGSRPredictErrorCountsAsNoPrediction(t *testing.T) {
 	}
 }
 
-// sharedDir finds ../shared next to the module root, or skips the test.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package; cannot locate ../shared")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "eval")); err != nil {
-		t.Skipf("the project's evaluation data is not at %s (../shared next to the repository): %v", shared, err)
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // goldAsPrediction is the prediction a perfect coder would make for g.
 func goldAsPrediction(g Gold, doc string) borderwatch.Event {

@@ -138,7 +138,7 @@ func ScoreGSR(items []GSRItem, predict func(id, text string) ([]borderwatch.Even
 		}
 		if len(codes) > 0 {
 			r.ActorCounted++
-			if ok && intersects(codes, gsrCodes(countries(top.Actor))) {
+			if ok && intersects(gsrCodes(codes), gsrCodes(countries(top.Actor))) {
 				r.ActorRight++
 			}
 		}

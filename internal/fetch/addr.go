@@ -29,7 +29,13 @@ var (
 	sixToFour = netip.MustParsePrefix("2002::/16")
 )
 
-// blockedAddr reports why ip must not be dialled, or "" if it is public.
+// BlockedAddr reports why ip must not be dialled by a server-side request
+// (private, loopback, link-local, reserved), or "" if it is public. Every
+// outbound request of borderwatch (feeds, articles, webhooks) checks it.
+func BlockedAddr(ip netip.Addr) string {
+	return blockedAddr(ip)
+}
+
 func blockedAddr(ip netip.Addr) string {
 	ip = ip.Unmap()
 	switch {

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"borderwatch/internal/sharedtest"
 	"encoding/json"
 	"math"
 	"os"
@@ -359,38 +360,10 @@ func TestFindBorders(t *testing.T) {
 	}
 }
 
-// repoShared finds ../shared next to the repository root (the directory
-// holding go.mod), or "" when it is absent.
-func repoShared(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			s := filepath.Join(dir, "..", "shared")
-			if _, err := os.Stat(s); err == nil {
-				return s
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
 // TestSeedArticle resolves the places of the project's seed article (read
 // from ../shared, never copied into the repository).
 func TestSeedArticle(t *testing.T) {
-	shared := repoShared(t)
-	if shared == "" {
-		t.Skip("../shared not found next to the repository: seed article unavailable")
-	}
-	b, err := os.ReadFile(filepath.Join(shared, "seed", "000_8bc1901eddcf3703.txt"))
+	b, err := os.ReadFile(filepath.Join(sharedtest.Dir(t), "seed", "000_8bc1901eddcf3703.txt"))
 	if err != nil {
 		t.Skipf("seed article unavailable: %v", err)
 	}

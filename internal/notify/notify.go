@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"borderwatch"
+
+	"borderwatch/internal/fetch"
 )
 
 // Options configures a Notifier; zero fields take the defaults.
@@ -191,7 +193,7 @@ func (n *Notifier) checkAddr(ip netip.Addr) error {
 			return nil
 		}
 	}
-	if reason := blockedAddr(ip); reason != "" {
+	if reason := fetch.BlockedAddr(ip); reason != "" {
 		return fmt.Errorf("%w: %s is a %s (allow private addresses to reach it)", ErrBlocked, ip, reason)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"borderwatch/internal/sharedtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,29 +27,7 @@ func testExtractor(t testing.TB) *Extractor {
 	return extractor
 }
 
-// sharedDir is ../shared beside the repository, or "" when absent.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(shared); err != nil {
-		return ""
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // scoreDocs extracts every document named by the gold file from dir and
 // scores the events.
@@ -142,9 +121,6 @@ func TestOwnReports(t *testing.T) {
 // TestSeedArticle scores the seed article against the project's gold.
 func TestSeedArticle(t *testing.T) {
 	shared := sharedDir(t)
-	if shared == "" {
-		t.Skip("../shared is absent: the seed article and its gold are not in this checkout")
-	}
 	checkAcceptance(t, scoreDocs(t, filepath.Join(shared, "eval", "seed.gold.jsonl"), filepath.Join(shared, "seed")))
 }
 
@@ -154,9 +130,6 @@ func TestSeedArticle(t *testing.T) {
 // are what the rules reach today, a little lower to allow for rounding.
 func TestPloverGoldStandard(t *testing.T) {
 	shared := sharedDir(t)
-	if shared == "" {
-		t.Skip("../shared is absent: the PLOVER gold-standard sentences are not in this checkout")
-	}
 	f, err := os.Open(filepath.Join(shared, "eval", "plover-gsr-dev.jsonl"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package quantity
 
 import (
+	"borderwatch/internal/sharedtest"
 	"encoding/json"
 	"flag"
 	"os"
@@ -139,28 +140,7 @@ func TestSeedArticle(t *testing.T) {
 
 // readShared reads a file from ../shared next to the repository root, or
 // skips the test when it is absent (the shared files are not ours to copy).
-func readShared(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package; cannot locate ../shared")
-		}
-		dir = parent
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "..", "shared", rel))
-	if err != nil {
-		t.Skipf("shared file %s not available: %v", rel, err)
-	}
-	return string(b)
-}
+func readShared(t *testing.T, rel string) string { return string(sharedtest.Read(t, rel)) }
 
 func FuzzFind(f *testing.F) {
 	for _, s := range []string{

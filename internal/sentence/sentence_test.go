@@ -1,6 +1,7 @@
 package sentence
 
 import (
+	"borderwatch/internal/sharedtest"
 	"bufio"
 	"encoding/json"
 	"flag"
@@ -164,29 +165,7 @@ func TestOffsetsAcrossLines(t *testing.T) {
 	}
 }
 
-// sharedDir finds ../shared beside the module root, or skips.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory; cannot locate ../shared")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared data not available at %s (it is kept outside the repository): %v", shared, err)
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // TestSeedGoldSentences checks that every evidence sentence of the hand-coded
 // seed events comes out of Split as exactly one sentence.

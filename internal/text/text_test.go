@@ -1,6 +1,7 @@
 package text
 
 import (
+	"borderwatch/internal/sharedtest"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -186,29 +187,7 @@ func TestLanguageReadsOnlyTheStart(t *testing.T) {
 	_ = Language(odd[1:])
 }
 
-// sharedDir finds ../shared beside the module root, or skips.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory; cannot locate ../shared")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared data not available at %s (it is kept outside the repository): %v", shared, err)
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // TestSeedArticle cleans the seed article: the only line dropped is its
 // closing call to subscribe, and every other line is kept word for word.
