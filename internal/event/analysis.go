@@ -14,7 +14,7 @@ type prepared struct {
 }
 
 func prepare(lx *lexicon, text string) *prepared {
-	p := &prepared{toks: tokenize(text)}
+	p := &prepared{toks: tokenizeInto(tokenPool.Get().([]token)[:0], text)}
 	p.matches = lx.find(p.toks)
 	for _, m := range p.matches {
 		if m.e.kind != kindModal || m.e.typ == "must" {

@@ -96,6 +96,18 @@ func NewCoder() (*Coder, error) {
 	return &Coder{lx: lx}, nil
 }
 
+// Release returns the sentences' working memory for reuse; the sentences
+// must not be coded again afterwards.
+func (c *Coder) Release(sents []Sentence) {
+	for i := range sents {
+		if p := sents[i].prep; p != nil {
+			clear(p.toks) // drop the strings they point to
+			tokenPool.Put(p.toks[:0])
+			sents[i].prep = nil
+		}
+	}
+}
+
 // Hash identifies the rules, for the coder field.
 func (c *Coder) Hash() string { return c.lx.hash }
 

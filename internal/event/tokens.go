@@ -2,6 +2,7 @@ package event
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -17,8 +18,12 @@ type token struct {
 // tokenize splits a sentence into words and punctuation marks in one pass.
 // Apostrophes and hyphens inside words stay in the word, except a trailing
 // possessive "'s", which becomes a token of its own.
-func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/6+4)
+func tokenize(s string) []token { return tokenizeInto(make([]token, 0, len(s)/6+4), s) }
+
+// tokenPool reuses token slices across documents (Coder.Release).
+var tokenPool = sync.Pool{New: func() any { return make([]token, 0, 64) }}
+
+func tokenizeInto(toks []token, s string) []token {
 	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf { // ASCII fast path for spaces and letters

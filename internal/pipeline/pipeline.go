@@ -203,7 +203,9 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 	}
 	doc := event.Doc{ID: docID, Ref: ref.Published, RefYear: ref.Year, Coder: x.name, IsDemonym: x.isDemonym,
 		Home: x.datelineCountry(clean)}
-	return x.coder.Code(doc, in)
+	events := x.coder.Code(doc, in)
+	x.coder.Release(in)
+	return events
 }
 
 func (x *Extractor) isDemonym(w string) bool {
