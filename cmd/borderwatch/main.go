@@ -18,9 +18,16 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"extract": {"extract PLOVER events from files, folders or stdin", runExtract},
-		"eval":    {"score extraction against gold events", runEval},
-		"places":  {"look up places in the offline gazetteer", runPlaces},
+		"extract":   {"extract PLOVER events from files, folders or stdin", runExtract},
+		"eval":      {"score extraction against gold events", runEval},
+		"places":    {"look up places in the offline gazetteer", runPlaces},
+		"demo":      {"serve the bundled sample reports from a temporary database", runDemo},
+		"serve":     {"serve the HTTP API over a SQLite file or PostgreSQL", runServe},
+		"ingest":    {"store and code documents from files, folders, URLs or stdin", runIngest},
+		"reprocess": {"re-extract stored documents with the current rules and print what changed", runReprocess},
+		"export":    {"export events as PLOVER JSONL, ACLED-style CSV, GeoJSON or CSV", runExport},
+		"users":     {"add, list and remove users and their tokens", runUsers},
+		"feeds":     {"add, list, pause and remove feeds", runFeeds},
 	}
 }
 

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"borderwatch/internal/api"
+	"borderwatch/internal/fetch"
+	"borderwatch/internal/poller"
+	"borderwatch/internal/store"
+)
+
+// serveOptions are what serve and demo share.
+type serveOptions struct {
+	listen       string
+	token        string
+	publicRead   bool
+	allowPrivate bool
+	poll         bool
+	maxBody      int64
+	// nextFreePort lets demo move to 8081, 8082... when 8080 is taken.
+	nextFreePort bool
+	// ready, when set, receives the URL once the server listens (tests).
+	ready func(url string)
+}
+
+// runServe is `borderwatch serve`: the API and the feed poller over the
+// database --db names. Exit status 0 after a clean shutdown (SIGINT or
+// SIGTERM), 1 when the server cannot start, 2 on a usage error.
+func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	var o serveOptions
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; beyond loopback a token or users are required")
+	fs.StringVar(&o.token, "token", os.Getenv("BORDERWATCH_TOKEN"), "operator access token ($BORDERWATCH_TOKEN); writes need it or a user's token")
+	fs.BoolVar(&o.publicRead, "public-read", false, "let anyone read without a token (writes still need one)")
+	fs.BoolVar(&o.allowPrivate, "allow-private", false, "let feeds reach private, loopback and link-local addresses")
+	fs.BoolVar(&o.poll, "poll", true, "poll the subscribed feeds")
+	fs.Int64Var(&o.maxBody, "max-body", api.DefaultMaxBody, "largest request body in bytes")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: borderwatch serve [--db DB] [--listen ADDR] [--token TOKEN] [--public-read] [--allow-private]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	ctx, cancel := signalContext()
+	defer cancel()
+	// No extractor yet: it loads on first use, so a server that only reads
+	// starts at once.
+	db, err := store.Open(ctx, *dbFlag, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "borderwatch serve:", err)
+		return 1
+	}
+	defer db.Close()
+	if err := serveDB(ctx, db, o, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "borderwatch serve:", err)
+		return 1
+	}
+	return 0
+}
+
+// serveDB serves db until ctx ends.
+func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	st, err := db.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if err := api.CheckListen(o.listen, o.token, st.Users); err != nil {
+		return err
+	}
+	srv, err := api.New(api.Config{Store: db, Token: o.token, RequireAuth: !api.IsLoopback(o.listen),
+		PublicRead: o.publicRead, MaxBody: o.maxBody, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := listen(o.listen, o.nextFreePort)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "borderwatch is serving %s on %s (%d documents, %d events)\n", db.Dialect(), url, st.Documents, st.Events)
+	fmt.Fprintf(stdout, "  API: %s/api/v1/events   OpenAPI: %s/api/v1/openapi.json\n", url, url)
+	if o.ready != nil {
+		o.ready(url)
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+	if o.poll {
+		client, err := fetch.New(fetch.Options{AllowPrivate: o.allowPrivate})
+		if err != nil {
+			return err
+		}
+		p, err := poller.New(poller.Options{Store: db, Sink: db, Client: client, Logger: log})
+		if err != nil {
+			return err
+		}
+		go func() {
+			if err := p.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("poller stopped", "err", err)
+			}
+		}()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdown)
+}
+
+// listen binds addr; with nextFree it tries the following ports when addr's
+// is taken, so `borderwatch demo` works beside another server.
+func listen(addr string, nextFree bool) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil || !nextFree {
+		return ln, err
+	}
+	host, port, splitErr := net.SplitHostPort(addr)
+	if splitErr != nil {
+		return nil, err
+	}
+	var p int
+	fmt.Sscanf(port, "%d", &p)
+	for i := 1; i <= 20 && p > 0; i++ {
+		if ln, err2 := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(p+i))); err2 == nil {
+			return ln, nil
+		}
+	}
+	return net.Listen("tcp", net.JoinHostPort(host, "0"))
+}

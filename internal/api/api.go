@@ -1,0 +1,289 @@
+// Package api owns borderwatch's HTTP JSON API under /api/v1 (events, their
+// map layer, documents, feeds, exports, the change feed, health), its
+// OpenAPI description, Prometheus metrics at /metrics, and the access rules:
+// tokens, roles, public reads, and limits on body and page size. Every error
+// is JSON {kind, message} with its status taken from one table.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"borderwatch/internal/store"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// DefaultMaxBody caps a request body.
+const DefaultMaxBody = 1 << 20
+
+// Config configures a Server.
+type Config struct {
+	Store *store.DB
+	// Token is the operator's access token; it acts as an admin. Users'
+	// tokens from the store work too.
+	Token string
+	// RequireAuth makes every request need a token (reads too, unless
+	// PublicRead). serve sets it when listening beyond loopback; with Token
+	// set it is implied.
+	RequireAuth bool
+	PublicRead  bool
+	MaxBody     int64 // default DefaultMaxBody
+	Logger      *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	mux     *http.ServeMux
+	metrics *metrics
+	started time.Time
+}
+
+// New checks cfg and builds the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("api: no store")
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Token != "" {
+		cfg.RequireAuth = true
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
+	s.routes()
+	return s, nil
+}
+
+// access is what a route needs from the caller.
+type access int
+
+const (
+	read access = iota
+	write
+)
+
+// routes lists every endpoint in one place.
+func (s *Server) routes() {
+	s.handle("GET /api/v1/health", read, s.health)
+	s.handle("GET /api/v1/openapi.json", read, s.openapi)
+	s.handle("GET /api/v1/events", read, s.listEvents)
+	s.handle("GET /api/v1/events.geojson", read, s.eventsGeoJSON)
+	s.handle("GET /api/v1/events/{id}", read, s.getEvent)
+	s.handle("GET /api/v1/events/{id}/versions", read, s.eventVersions)
+	s.handle("PUT /api/v1/events/{id}", write, s.reviewEvent)
+	s.handle("DELETE /api/v1/events/{id}", write, s.deleteEvent)
+	s.handle("GET /api/v1/documents", read, s.listDocuments)
+	s.handle("POST /api/v1/documents", write, s.addDocument)
+	s.handle("GET /api/v1/documents/{id}", read, s.getDocument)
+	s.handle("GET /api/v1/feeds", read, s.listFeeds)
+	s.handle("POST /api/v1/feeds", write, s.addFeed)
+	s.handle("POST /api/v1/feeds/{id}/pause", write, s.pauseFeed(true))
+	s.handle("POST /api/v1/feeds/{id}/resume", write, s.pauseFeed(false))
+	s.handle("DELETE /api/v1/feeds/{id}", write, s.removeFeed)
+	s.handle("GET /api/v1/export", read, s.export)
+	s.handle("GET /api/v1/changes", read, s.changes)
+	s.handle("GET /metrics", read, s.serveMetrics)
+}
+
+// Handler returns the API as an http.Handler.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			s.noRoute(w, r)
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// noRoute answers, as JSON, a path no route has (404) or a method the path
+// does not take (405), instead of ServeMux's plain text.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, p := s.mux.Handler(r2); p != "" {
+			writeError(w, r, s.log, &Error{Kind: KindMethod, Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+			return
+		}
+	}
+	writeError(w, r, s.log, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no such endpoint: %s", r.URL.Path)})
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle wraps a route with access control, limits, metrics and errors.
+func (s *Server) handle(pattern string, need access, h handlerFunc) {
+	route := pattern
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rw := &statusWriter{ResponseWriter: w, status: 200}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("api: panic", "route", route, "panic", p)
+				writeError(rw, r, s.log, &Error{Kind: KindInternal, Message: "internal error"})
+			}
+			s.metrics.observe(route, rw.status, time.Since(start))
+		}()
+		ctx, err := s.authorize(r, need)
+		if err != nil {
+			writeError(rw, r, s.log, err)
+			return
+		}
+		r = r.WithContext(ctx)
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(rw, r.Body, s.cfg.MaxBody)
+		}
+		if err := h(rw, r); err != nil {
+			writeError(rw, r, s.log, err)
+		}
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	written bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.written {
+		w.status, w.written = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.written = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// authorize checks the caller's token against what the route needs and
+// returns a context naming the user, so writes are attributable.
+func (s *Server) authorize(r *http.Request, need access) (context.Context, error) {
+	ctx := r.Context()
+	token, hasToken, err := bearer(r)
+	if err != nil {
+		return nil, err
+	}
+	if !hasToken {
+		if !s.cfg.RequireAuth || (need == read && s.cfg.PublicRead) {
+			return store.WithUser(ctx, "local"), nil
+		}
+		return nil, &Error{Kind: KindUnauthorized, Message: "this server needs a token: send Authorization: Bearer TOKEN"}
+	}
+	name, role := "", ""
+	if s.cfg.Token != "" && constantTimeEqual(token, s.cfg.Token) {
+		name, role = "operator", store.RoleAdmin
+	} else {
+		u, err := s.cfg.Store.Authenticate(ctx, token)
+		if err != nil {
+			if errors.Is(err, store.ErrAuth) {
+				return nil, &Error{Kind: KindUnauthorized, Message: "the token is not valid"}
+			}
+			return nil, err
+		}
+		name, role = u.Name, u.Role
+	}
+	if need == write && store.RoleRank(role) < store.RoleRank(store.RoleAnalyst) {
+		return nil, &Error{Kind: KindForbidden, Message: fmt.Sprintf("user %s is a %s; writing needs an analyst or admin", name, role)}
+	}
+	return store.WithUser(ctx, name), nil
+}
+
+func bearer(r *http.Request) (string, bool, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", false, nil
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", false, &Error{Kind: KindUnauthorized, Message: "the Authorization header must be: Bearer TOKEN"}
+	}
+	return strings.TrimSpace(token), true, nil
+}
+
+func constantTimeEqual(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := range len(a) {
+		v |= a[i] ^ b[i]
+	}
+	return v == 0
+}
+
+// IsLoopback reports whether a listen address binds only the loopback
+// interface ("127.0.0.1:8080", "[::1]:80", "localhost:8080").
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CheckListen refuses an address beyond loopback unless there is a way to
+// authenticate: an operator token, or users in the store.
+func CheckListen(addr, token string, users int) error {
+	if IsLoopback(addr) || token != "" || users > 0 {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %s without an access token: pass --token (or $BORDERWATCH_TOKEN) or add a user with 'borderwatch users add', or listen on 127.0.0.1", addr)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(openAPI)
+	return err
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
+		return &Error{Kind: KindUnavailable, Message: "the database does not answer", Err: err}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "database": s.cfg.Store.Dialect(),
+		"uptime_seconds": int(time.Since(s.started).Seconds())})
+}
