@@ -188,6 +188,10 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 	} else {
 		recips = a.object(head, c.comp, subjTok, typ)
 	}
+	if typ == "RETREAT" && mode == "disarm" && len(recips) > 0 && !passive {
+		// "border guards disarmed the soldiers": the host disarming those who fled helps them (house rule)
+		typ, mode = "AID", ""
+	}
 	if typ == "PROTEST" && mode == "obstruct" && len(actors) > 0 && (actors[0].Sector == "GOV" || actors[0].Sector == "MIL" || actors[0].Sector == "REB" || actors[0].Sector == "COP") {
 		typ, mode = "COERCE", "restrict" // armed or state actors blocking roads coerce, they do not protest
 	}
@@ -687,8 +691,8 @@ func (a *analysis) object(head match, comp *match, subjTok int, typ string) []bo
 		if g.prep != "" && !targetPrep(typ, g.prep) && !a.memberOf(g) {
 			continue
 		}
-		if g.prep == "" && (typ == "RETREAT" || typ == "MOBILIZE") {
-			continue
+		if g.prep == "" && (typ == "RETREAT" && head.e.mode != "disarm" && head.e.mode != "release" || typ == "MOBILIZE") {
+			continue // "withdrew troops": what moves is no recipient; "released prisoners", "disarmed soldiers": it is
 		}
 		if a.isPlaceUse(g) {
 			continue
@@ -826,6 +830,9 @@ func (a *analysis) fillCountries(actors, recips []borderwatch.Entity) {
 			if m.Country == "" || len(m.Country) != 3 || m.Country == "IGO" || m.Country == "UNO" || m.Country == "EUR" || m.Country == "NGO" || m.Country == "IMG" {
 				continue
 			}
+			if k := a.tokAt(m.Start); k > 0 && movementPreps[a.toks[k-1].lower] && (m.Kind == "country" || m.Kind == "capital") && !a.adjectival(m) {
+				continue // "fled into Tajikistan": where they went, not who they are
+			}
 			if !containsCountry(recips, m.Country) {
 				countries[m.Country] = true
 			} else if m.Kind != "country" && m.Kind != "capital" {
@@ -850,6 +857,14 @@ func (a *analysis) fillCountries(actors, recips []borderwatch.Entity) {
 // actsAtHome are sectors whose members mostly act in their own country.
 var actsAtHome = map[string]bool{"CVL": true, "EDU": true, "LAB": true, "BUS": true, "REL": true, "MED": true, "JRN": true,
 	"OPP": true, "PTY": true, "SOC": true, "COP": true, "JUD": true, "LEG": true, "UNK": true, "AGR": true}
+
+var movementPreps = map[string]bool{"into": true, "to": true, "towards": true, "toward": true, "across": true}
+
+// adjectival: a country name used as an adjective ("U.S. exports").
+func (a *analysis) adjectival(m Actor) bool {
+	k := a.tokAt(m.End)
+	return k >= 0 && k < len(a.toks) && a.toks[k].start >= m.End && a.toks[k].word && !a.toks[k].upper
+}
 
 // placeholder: an actor that stands for nobody named.
 func placeholder(es []borderwatch.Entity) bool {
