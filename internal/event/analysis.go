@@ -14,7 +14,7 @@ type prepared struct {
 }
 
 func prepare(lx *lexicon, text string) *prepared {
-	p := &prepared{toks: tokenizeInto(tokenPool.Get().([]token)[:0], text)}
+	p := &prepared{toks: tokenizeInto((*tokenPool.Get().(*[]token))[:0], text)}
 	p.matches = lx.find(p.toks)
 	for _, m := range p.matches {
 		if m.e.kind != kindModal || m.e.typ == "must" {
@@ -23,14 +23,6 @@ func prepare(lx *lexicon, text string) *prepared {
 		}
 	}
 	return p
-}
-
-// lowerText is the sentence in lower case, made once.
-func (a *analysis) lowerText() string {
-	if a.lower == "" {
-		a.lower = strings.ToLower(a.s.Text)
-	}
-	return a.lower
 }
 
 // analysis holds one sentence's tokens and what was found in them.
@@ -50,8 +42,6 @@ type analysis struct {
 	leading  bool   // "X said that ...": X is the default for pronouns
 	quoted   bool   // the sentence is (part of) a quotation
 	st       *docState
-	mainSubj []borderwatch.Entity
-	lower    string
 	weapons  map[string]bool // ASSAULT modes the sentence's words name, made once
 	ctxWords map[string]bool // contexts the sentence's words name, made once
 }
@@ -117,11 +107,6 @@ var reportingVerbs = map[string]bool{"said": true, "says": true, "say": true, "t
 var leadingBare = map[string]bool{"said": true, "says": true, "say": true, "claimed": true, "claims": true, "believes": true,
 	"believe": true, "insisted": true, "insists": true, "insist": true, "argued": true, "argues": true, "added": true, "adds": true,
 	"wrote": true, "writes": true}
-
-// trailingOnly are reporting verbs that are also event triggers when they lead a
-// sentence ("X announced a ceasefire"): they only count as attribution at the end.
-var leadingNeedsThat = map[string]bool{"announced": true, "announces": true, "declared": true, "confirmed": true,
-	"confirms": true, "reiterated": true, "concluded": true, "revealed": true, "estimated": true, "stressed": true}
 
 func (a *analysis) excludeRange(i, j int) {
 	for k := i; k < j && k < len(a.toks); k++ {

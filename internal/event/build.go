@@ -570,7 +570,7 @@ func (a *analysis) subject(tok int) ([]borderwatch.Entity, int, bool) {
 		for prev > 0 && a.excluded[prev] {
 			prev--
 		}
-		if prev >= 0 && !a.excluded[prev] && (a.subord[tok] == false || strings.HasSuffix(a.toks[cs].lower, "ing")) {
+		if prev >= 0 && !a.excluded[prev] && (!a.subord[tok] || strings.HasSuffix(a.toks[cs].lower, "ing")) {
 			if e, k, p := a.subject(prev); len(e) > 0 {
 				return e, k, p
 			}
@@ -628,11 +628,8 @@ func (a *analysis) resolvePronoun(p string) []borderwatch.Entity {
 		}
 	}
 	// "King Hassan of Morocco was quoted as saying he would ...": the sentence's own subject
-	for _, g := range a.groups(0, len(a.toks)) {
-		if g.prep == "" {
-			return a.entities(g)
-		}
-		break
+	if gs := a.groups(0, len(a.toks)); len(gs) > 0 && gs[0].prep == "" {
+		return a.entities(gs[0])
 	}
 	if len(a.st.lastSubject) > 0 {
 		return append([]borderwatch.Entity(nil), a.st.lastSubject...)

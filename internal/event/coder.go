@@ -102,7 +102,8 @@ func (c *Coder) Release(sents []Sentence) {
 	for i := range sents {
 		if p := sents[i].prep; p != nil {
 			clear(p.toks) // drop the strings they point to
-			tokenPool.Put(p.toks[:0])
+			toks := p.toks[:0]
+			tokenPool.Put(&toks)
 			sents[i].prep = nil
 		}
 	}

@@ -21,7 +21,7 @@ type token struct {
 func tokenize(s string) []token { return tokenizeInto(make([]token, 0, len(s)/6+4), s) }
 
 // tokenPool reuses token slices across documents (Coder.Release).
-var tokenPool = sync.Pool{New: func() any { return make([]token, 0, 64) }}
+var tokenPool = sync.Pool{New: func() any { return new([]token) }}
 
 func tokenizeInto(toks []token, s string) []token {
 	i := 0
