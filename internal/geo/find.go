@@ -84,10 +84,6 @@ func isApostrophe(r rune) bool {
 	return r == '\'' || r == '’' || r == '‘' || r == 'ʻ' || r == 'ʼ' || r == '`'
 }
 
-// tokenize splits text into words, keeping byte offsets. Apostrophes inside
-// a word stay in it (Qal'ai, Mu'minobod); a final 's marks a possessive.
-func tokenize(s string) []token { return tokenizeInto(make([]token, 0, len(s)/5+1), s) }
-
 // tokenPool recycles token slices between Find calls: tokens are the bulk of
 // a call's allocations.
 var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 64); return &s }}
@@ -355,21 +351,6 @@ func (g *Gazetteer) Find(sentence string, dc *DocContext) []PlaceMention {
 	}
 	slices.SortFunc(out, func(a, b PlaceMention) int { return a.Start - b.Start })
 	return out
-}
-
-// spanKey folds tokens i..j into a lookup key.
-func (g *Gazetteer) spanKey(toks []token, i, j int) string {
-	var b []byte
-	for k := i; k <= j; k++ {
-		if toks[k].connector {
-			continue
-		}
-		if len(b) > 0 {
-			b = append(b, ' ')
-		}
-		b = append(b, toks[k].key...)
-	}
-	return string(b)
 }
 
 // keep applies the rules that stop common words and parts of other proper

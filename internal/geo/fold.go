@@ -78,11 +78,6 @@ var latinBase = func() map[rune]rune {
 	return m
 }()
 
-// connectors are the linking particles of Persian, Tajik and Arabic names
-// ("Mazar-i-Sharif", "Dasht-e Qala", "Qal‘ah-ye Now"); dropping them makes
-// the variants share one key.
-var connectors = map[string]bool{"e": true, "i": true, "ye": true, "yi": true, "y": true}
-
 // foldWord folds one word (no spaces) into dst.
 func foldWord(dst []byte, w string) []byte {
 	for _, r := range w {

@@ -49,20 +49,6 @@ func (dc *DocContext) share(code string) float64 {
 	return dc.Countries[code] / dc.total
 }
 
-// mainExcept is the most-mentioned country other than code.
-func (dc *DocContext) mainExcept(code string) string {
-	if dc == nil {
-		return ""
-	}
-	best, bw := "", 0.0
-	for c, w := range dc.Countries {
-		if c != code && (w > bw || (w == bw && c < best)) {
-			best, bw = c, w
-		}
-	}
-	return best
-}
-
 // topBorder is the border the document mentions most, "" when none.
 func (dc *DocContext) topBorder() string {
 	if dc == nil {

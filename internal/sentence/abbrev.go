@@ -4,7 +4,7 @@ package sentence
 type abbrevKind uint8
 
 const (
-	notAbbreviation abbrevKind = iota
+	_ abbrevKind = iota // not an abbreviation
 	// neverEnds: titles, months and Latin phrases that are always followed
 	// by more of the same sentence ("Gen. Smith", "Jan. 25", "e.g. X").
 	neverEnds
