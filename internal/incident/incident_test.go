@@ -450,6 +450,36 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 }
 
+// A planned incident's modality is its group, "planned", which no event
+// carries: restoring it must not refuse the state.
+func TestRestoreKeepsPlansAndDenials(t *testing.T) {
+	opts := Options{Now: fixedClock()}
+	g := New(opts)
+	plan := func(id, published string) Doc {
+		return mkDoc(id, "Pajhwok", published, "", ev{typ: "COERCE", mode: "seize", modality: borderwatch.Future, date: "2021-07-05",
+			evidence: "The Taliban will seize the Sher Khan Bandar crossing tomorrow.", actor: []borderwatch.Entity{taliban}, place: skb})
+	}
+	addAll(t, g, plan("plan1", "2021-07-04"),
+		mkDoc("deny", "TOLOnews", "2021-07-06", "", ev{typ: "COERCE", mode: "seize", modality: borderwatch.Negated,
+			evidence: "The ministry denied that the Taliban seized the Sher Khan Bandar crossing.", actor: []borderwatch.Entity{afghanA}, place: skb}))
+	b, err := json.Marshal(g.State())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Restore(s, opts)
+	if err != nil {
+		t.Fatalf("restoring a plan and a denial: %v", err)
+	}
+	addAll(t, r, plan("plan2", "2021-07-04"))
+	if a, b := incidentOf(t, r, "plan1-e0"), incidentOf(t, r, "plan2-e0"); a.ID != b.ID || a.Modality != groupPlan {
+		t.Errorf("a second report of the plan made %s (%s), want it in the restored %s", b.ID, b.Modality, a.ID)
+	}
+}
+
 // The order reports arrive in must not change the grouping much: the rules
 // are the same whichever comes first.
 func TestCorpusInAnyOrder(t *testing.T) {

@@ -68,7 +68,9 @@ func Restore(s State, opts Options) (*Grouper, error) {
 		if saved.ID == "" || g.incidents[saved.ID] != nil {
 			return nil, fmt.Errorf("incident: restore: missing or repeated incident id %q", saved.ID)
 		}
-		if _, ok := modalityGroup(saved.Modality); !ok {
+		// An incident's modality is its group (asserted, planned, negated),
+		// not a member's modality: "planned" has no modalityGroup.
+		if saved.Modality != groupAct && saved.Modality != groupPlan && saved.Modality != groupDenial {
 			return nil, fmt.Errorf("incident: restore: incident %s: bad modality %q", saved.ID, saved.Modality)
 		}
 		inc := &incident{Incident: saved}
