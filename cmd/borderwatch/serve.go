@@ -12,9 +12,13 @@ import (
 	"os"
 	"time"
 
+	"borderwatch"
+	"borderwatch/internal/actor"
 	"borderwatch/internal/api"
 	"borderwatch/internal/fetch"
+	"borderwatch/internal/incident"
 	"borderwatch/internal/poller"
+	"borderwatch/internal/service"
 	"borderwatch/internal/store"
 )
 
@@ -87,8 +91,28 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	if err := api.CheckListen(o.listen, o.token, st.Users); err != nil {
 		return err
 	}
+	dict, err := actor.Load()
+	if err != nil {
+		return err
+	}
+	incidents, rep, err := service.Open(ctx, db, incident.Options{Dict: dict})
+	if incidents == nil {
+		return err
+	}
+	if err != nil {
+		log.Warn("some documents were not grouped into incidents", "err", err)
+	}
+	if rep.Added > 0 {
+		log.Info("grouped documents into incidents", "documents", rep.Added, "created", rep.Created)
+	}
+	// The catch-up loop saves the incidents when it stops: wait for it
+	// before the caller closes the database.
+	loopCtx, stopLoop := context.WithCancel(ctx)
+	loopDone := make(chan struct{})
+	go func() { defer close(loopDone); catchUpIncidents(loopCtx, incidents, log) }()
+	defer func() { stopLoop(); <-loopDone }()
 	srv, err := api.New(api.Config{Store: db, Token: o.token, RequireAuth: !api.IsLoopback(o.listen),
-		PublicRead: o.publicRead, MaxBody: o.maxBody, Logger: log})
+		PublicRead: o.publicRead, MaxBody: o.maxBody, Logger: log, Incidents: incidents})
 	if err != nil {
 		return err
 	}
@@ -111,7 +135,7 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 		if err != nil {
 			return err
 		}
-		p, err := poller.New(poller.Options{Store: db, Sink: db, Client: client, Logger: log})
+		p, err := poller.New(poller.Options{Store: db, Sink: groupingSink{incidents, log}, Client: client, Logger: log})
 		if err != nil {
 			return err
 		}
@@ -129,6 +153,52 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return hs.Shutdown(shutdown)
+}
+
+// groupingSink stores the poller's documents through the incident service;
+// a document stored but refused by the grouper is logged, not retried.
+type groupingSink struct {
+	incidents *service.Incidents
+	log       *slog.Logger
+}
+
+func (s groupingSink) Ingest(ctx context.Context, doc borderwatch.Document) (bool, error) {
+	created, err := s.incidents.Ingest(ctx, doc)
+	if errors.Is(err, service.ErrRefused) {
+		s.log.Warn("document not grouped into incidents", "doc_id", doc.ID, "err", err)
+		return created, nil
+	}
+	return created, err
+}
+
+// catchUpIncidents groups, every minute until ctx ends, the documents that
+// other processes (`borderwatch ingest`) stored behind the server's back,
+// and saves the incidents when ctx ends.
+func catchUpIncidents(ctx context.Context, incidents *service.Incidents, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			// Save what Ingest grouped since its last save; the context is
+			// done, so give the save a fresh one.
+			flush, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := incidents.Flush(flush); err != nil {
+				log.Warn("saving incidents", "err", err)
+			}
+			return
+		case <-t.C:
+			// CatchUp also saves what Ingest grouped since its last save.
+			rep, err := incidents.CatchUp(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Warn("incident catch-up", "err", err)
+			}
+			if rep.Added > 0 {
+				log.Info("grouped documents into incidents", "documents", rep.Added, "created", rep.Created)
+			}
+		}
+	}
 }
 
 // listen binds addr; with nextFree it tries the following ports when addr's

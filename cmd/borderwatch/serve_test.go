@@ -104,6 +104,17 @@ func TestDemoServesTheSample(t *testing.T) {
 	if len(docs.Documents) != 2 {
 		t.Errorf("demo lists %d documents not coded, want the Russian and Persian ones", len(docs.Documents))
 	}
+	// The server groups the sample into incidents on start.
+	var incs struct {
+		Total     int `json:"total"`
+		Incidents []struct {
+			Independent int `json:"independent_sources"`
+		} `json:"incidents"`
+	}
+	getJSONFrom(t, url+"/api/v1/incidents?min_sources=2", &incs)
+	if incs.Total == 0 || len(incs.Incidents) != incs.Total {
+		t.Errorf("demo serves %d incidents with two or more independent sources, listing %d", incs.Total, len(incs.Incidents))
+	}
 }
 
 func TestServeRefusesPublicAddressWithoutToken(t *testing.T) {

@@ -1,5 +1,6 @@
 // Package api owns borderwatch's HTTP JSON API under /api/v1 (events, their
-// map layer, documents, feeds, exports, the change feed, health), its
+// map layer, documents, feeds, exports, the change feed, incidents and
+// territorial control, health), its
 // OpenAPI description, Prometheus metrics at /metrics, and the access rules:
 // tokens, roles, public reads, and limits on body and page size. Every error
 // is JSON {kind, message} with its status taken from one table.
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"borderwatch/internal/service"
 	"borderwatch/internal/store"
 )
 
@@ -39,6 +41,9 @@ type Config struct {
 	PublicRead  bool
 	MaxBody     int64 // default DefaultMaxBody
 	Logger      *slog.Logger
+	// Incidents serves the incident and control views and groups the
+	// documents posted to the API; nil answers those routes 503.
+	Incidents *service.Incidents
 }
 
 // Server serves the API.
@@ -97,6 +102,11 @@ func (s *Server) routes() {
 	s.handle("DELETE /api/v1/feeds/{id}", write, s.removeFeed)
 	s.handle("GET /api/v1/export", read, s.export)
 	s.handle("GET /api/v1/changes", read, s.changes)
+	s.handle("GET /api/v1/incidents", read, s.listIncidents)
+	s.handle("GET /api/v1/incidents/{id}", read, s.getIncident)
+	s.handle("POST /api/v1/incidents/{id}/merge", write, s.mergeIncidents)
+	s.handle("POST /api/v1/incidents/{id}/split", write, s.splitIncident)
+	s.handle("GET /api/v1/control", read, s.control)
 	s.handle("GET /metrics", read, s.serveMetrics)
 }
 

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"borderwatch"
 	"borderwatch/internal/pipeline"
+	"borderwatch/internal/service"
 	"borderwatch/internal/store"
 )
 
@@ -95,7 +97,18 @@ func (s *Server) addDocument(w http.ResponseWriter, r *http.Request) error {
 		}
 		doc.Published = t
 	}
-	created, err := s.cfg.Store.Ingest(r.Context(), doc)
+	// Through the incident service when there is one, so the document's
+	// events are grouped as soon as it is stored.
+	ingest := s.cfg.Store.Ingest
+	if s.cfg.Incidents != nil {
+		ingest = s.cfg.Incidents.Ingest
+	}
+	created, err := ingest(r.Context(), doc)
+	if errors.Is(err, service.ErrRefused) {
+		// Stored but not grouped: the client's document is safe.
+		s.log.Warn("api: document not grouped into incidents", "id", doc.ID, "err", err)
+		err = nil
+	}
 	if err != nil {
 		return err
 	}

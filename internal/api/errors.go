@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 
+	"borderwatch/internal/incident"
+	"borderwatch/internal/service"
 	"borderwatch/internal/store"
 )
 
@@ -68,6 +70,10 @@ func classify(err error) *Error {
 		return &Error{Kind: KindConflict, Message: storeMessage(err)}
 	case errors.Is(err, store.ErrAuth):
 		return &Error{Kind: KindUnauthorized, Message: storeMessage(err)}
+	case errors.Is(err, incident.ErrNotFound):
+		return &Error{Kind: KindNotFound, Message: strings.TrimPrefix(err.Error(), "service: ")}
+	case errors.Is(err, service.ErrRejected):
+		return &Error{Kind: KindConflict, Message: err.Error()}
 	}
 	return &Error{Kind: KindInternal, Message: "internal error", Err: err}
 }
