@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on a fresh machine and runs all of them:
-# formatting, vet, and the race-enabled test suite against real SQLite files,
+# formatting, vet, staticcheck and the race-enabled test suite against real SQLite files,
 # the local PostgreSQL and NATS. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +39,9 @@ fi
 
 log "go vet"
 go vet ./...
+
+log "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 log "go test -race"
 go test -race -count=1 -timeout 30m ./...
