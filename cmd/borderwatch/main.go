@@ -28,6 +28,8 @@ func commands() map[string]command {
 		"export":    {"export events as PLOVER JSONL, ACLED-style CSV, GeoJSON or CSV", runExport},
 		"users":     {"add, list and remove users and their tokens", runUsers},
 		"feeds":     {"add, list, pause and remove feeds", runFeeds},
+		"sources":   {"list news sources and their reliability grades", runSources},
+		"grade":     {"grade a source (A-F) or a claim (1-6) as an analyst", runGrade},
 		"incidents": {"list incidents grouped across sources; merge or split them", runIncidents},
 		"control":   {"who held which place of a region as of a date", runControl},
 	}

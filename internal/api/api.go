@@ -107,6 +107,9 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/incidents/{id}/merge", write, s.mergeIncidents)
 	s.handle("POST /api/v1/incidents/{id}/split", write, s.splitIncident)
 	s.handle("GET /api/v1/control", read, s.control)
+	s.handle("GET /api/v1/sources", read, s.listSources)
+	s.handle("POST /api/v1/sources/grade", write, s.gradeSource)
+	s.handle("POST /api/v1/events/{id}/credibility", write, s.gradeClaim)
 	s.handle("GET /metrics", read, s.serveMetrics)
 }
 

@@ -218,3 +218,65 @@ func (s *Server) splitIncident(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusCreated, inc)
 }
+
+func (s *Server) listSources(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.incidentService()
+	if err != nil {
+		return err
+	}
+	if err := onlyParams(r); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"sources": svc.Sources()})
+}
+
+func (s *Server) gradeSource(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.incidentService()
+	if err != nil {
+		return err
+	}
+	if err := onlyParams(r); err != nil {
+		return err
+	}
+	var in struct {
+		Outlet string `json:"outlet"`
+		Grade  string `json:"grade"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Outlet) == "" {
+		return invalid("outlet: name the source to grade")
+	}
+	if len(in.Grade) != 1 || !strings.Contains("ABCDEF", strings.ToUpper(in.Grade)) {
+		return invalid("grade: want a reliability grade A to F (Admiralty code), got %q", in.Grade)
+	}
+	o, err := svc.GradeSource(r.Context(), in.Outlet, strings.ToUpper(in.Grade), store.UserFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) gradeClaim(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.incidentService()
+	if err != nil {
+		return err
+	}
+	if err := onlyParams(r); err != nil {
+		return err
+	}
+	var in struct {
+		Credibility *int `json:"credibility"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if in.Credibility == nil || *in.Credibility < 0 || *in.Credibility > 6 {
+		return invalid("credibility: want 1 (confirmed) to 6 (cannot be judged), or 0 to clear it")
+	}
+	if err := svc.GradeClaim(r.Context(), r.PathValue("id"), *in.Credibility, store.UserFrom(r.Context())); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"event_id": r.PathValue("id"), "credibility": *in.Credibility})
+}

@@ -342,3 +342,38 @@ func ParseNear(s string) (q Query, err error) {
 	q.Border = geo.BorderKey(codes[0], codes[1])
 	return q, nil
 }
+
+// Sources lists the outlet registry with the analysts' grades.
+func (s *Incidents) Sources() []incident.Outlet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.g.Registry().Outlets()
+}
+
+// GradeSource records an analyst's reliability grade (Admiralty A-F) for an
+// outlet and saves it.
+func (s *Incidents) GradeSource(ctx context.Context, outlet, grade, user string) (incident.Outlet, error) {
+	if strings.TrimSpace(user) == "" {
+		return incident.Outlet{}, fmt.Errorf("%w: grade: the analyst's name is required", ErrRejected)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.g.GradeSource(outlet, grade, user); err != nil {
+		return incident.Outlet{}, decisionErr(err)
+	}
+	return s.g.Registry().Outlet(outlet), s.save(ctx)
+}
+
+// GradeClaim records an analyst's credibility grade (1-6, 0 clears it) for
+// one event and saves it.
+func (s *Incidents) GradeClaim(ctx context.Context, eventID string, credibility int, user string) error {
+	if strings.TrimSpace(user) == "" {
+		return fmt.Errorf("%w: credibility: the analyst's name is required", ErrRejected)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.g.GradeClaim(eventID, credibility, user); err != nil {
+		return decisionErr(err)
+	}
+	return s.save(ctx)
+}
