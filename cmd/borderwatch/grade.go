@@ -62,19 +62,9 @@ func runGrade(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "       borderwatch grade claim EVENTID 1..6 --user NAME [--db DB]   (0 clears it)")
 		fs.PrintDefaults()
 	}
-	var words []string
-	for rest := args; ; { // flags may follow the words
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		words = append(words, fs.Arg(0))
-		rest = fs.Args()[1:]
+	words, status, ok := parseInterleaved(fs, args) // flags may follow the words
+	if !ok {
+		return status
 	}
 	if len(words) != 3 || strings.TrimSpace(*user) == "" {
 		fs.Usage()

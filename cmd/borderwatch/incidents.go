@@ -187,20 +187,9 @@ func runIncidentDecision(kind string, args []string, stdout, stderr io.Writer) i
 		}
 		fs.PrintDefaults()
 	}
-	// Flags may follow the ids: parse what comes after each run of ids.
-	var ids []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		ids = append(ids, fs.Arg(0))
-		rest = fs.Args()[1:]
+	ids, status, ok := parseInterleaved(fs, args) // flags may follow the words
+	if !ok {
+		return status
 	}
 	if len(ids) < 2 || strings.TrimSpace(*user) == "" {
 		fs.Usage()

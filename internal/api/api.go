@@ -104,12 +104,12 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/changes", read, s.changes)
 	s.handle("GET /api/v1/incidents", read, s.listIncidents)
 	s.handle("GET /api/v1/incidents/{id}", read, s.getIncident)
-	s.handle("POST /api/v1/incidents/{id}/merge", write, s.mergeIncidents)
-	s.handle("POST /api/v1/incidents/{id}/split", write, s.splitIncident)
+	s.handle("POST /api/v1/incidents/{id}/merge", write, decision(s, s.mergeIncidents))
+	s.handle("POST /api/v1/incidents/{id}/split", write, decision(s, s.splitIncident))
 	s.handle("GET /api/v1/control", read, s.control)
-	s.handle("GET /api/v1/sources", read, s.listSources)
-	s.handle("POST /api/v1/sources/grade", write, s.gradeSource)
-	s.handle("POST /api/v1/events/{id}/credibility", write, s.gradeClaim)
+	s.handle("GET /api/v1/sources", read, decision(s, s.listSources))
+	s.handle("POST /api/v1/sources/grade", write, decision(s, s.gradeSource))
+	s.handle("POST /api/v1/events/{id}/credibility", write, decision(s, s.gradeClaim))
 	s.handle("GET /metrics", read, s.serveMetrics)
 }
 

@@ -171,20 +171,11 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-func (s *Server) mergeIncidents(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.incidentService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
-	var in struct {
-		From []string `json:"from"`
-	}
-	if err := decodeBody(r, &in); err != nil {
-		return err
-	}
+type mergeIncidentsBody struct {
+	From []string `json:"from"`
+}
+
+func (s *Server) mergeIncidents(w http.ResponseWriter, r *http.Request, svc *service.Incidents, in mergeIncidentsBody) error {
 	if len(in.From) == 0 {
 		return invalid("from: name the incidents to merge into %s", r.PathValue("id"))
 	}
@@ -195,20 +186,11 @@ func (s *Server) mergeIncidents(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, inc)
 }
 
-func (s *Server) splitIncident(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.incidentService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
-	var in struct {
-		Events []string `json:"events"`
-	}
-	if err := decodeBody(r, &in); err != nil {
-		return err
-	}
+type splitIncidentBody struct {
+	Events []string `json:"events"`
+}
+
+func (s *Server) splitIncident(w http.ResponseWriter, r *http.Request, svc *service.Incidents, in splitIncidentBody) error {
 	if len(in.Events) == 0 {
 		return invalid("events: name the events to move out of %s", r.PathValue("id"))
 	}
@@ -219,32 +201,16 @@ func (s *Server) splitIncident(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, inc)
 }
 
-func (s *Server) listSources(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.incidentService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
+func (s *Server) listSources(w http.ResponseWriter, r *http.Request, svc *service.Incidents, _ struct{}) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"sources": svc.Sources()})
 }
 
-func (s *Server) gradeSource(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.incidentService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
-	var in struct {
-		Outlet string `json:"outlet"`
-		Grade  string `json:"grade"`
-	}
-	if err := decodeBody(r, &in); err != nil {
-		return err
-	}
+type gradeSourceBody struct {
+	Outlet string `json:"outlet"`
+	Grade  string `json:"grade"`
+}
+
+func (s *Server) gradeSource(w http.ResponseWriter, r *http.Request, svc *service.Incidents, in gradeSourceBody) error {
 	if strings.TrimSpace(in.Outlet) == "" {
 		return invalid("outlet: name the source to grade")
 	}
@@ -258,20 +224,11 @@ func (s *Server) gradeSource(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, o)
 }
 
-func (s *Server) gradeClaim(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.incidentService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
-	var in struct {
-		Credibility *int `json:"credibility"`
-	}
-	if err := decodeBody(r, &in); err != nil {
-		return err
-	}
+type gradeClaimBody struct {
+	Credibility *int `json:"credibility"`
+}
+
+func (s *Server) gradeClaim(w http.ResponseWriter, r *http.Request, svc *service.Incidents, in gradeClaimBody) error {
 	if in.Credibility == nil || *in.Credibility < 0 || *in.Credibility > 6 {
 		return invalid("credibility: want 1 (confirmed) to 6 (cannot be judged), or 0 to clear it")
 	}
@@ -279,4 +236,25 @@ func (s *Server) gradeClaim(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"event_id": r.PathValue("id"), "credibility": *in.Credibility})
+}
+
+// decision adapts a handler that needs the incident service, takes no query
+// parameters and reads a JSON body of type T (none for struct{} on a GET).
+func decision[T any](s *Server, h func(http.ResponseWriter, *http.Request, *service.Incidents, T) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		svc, err := s.incidentService()
+		if err != nil {
+			return err
+		}
+		if err := onlyParams(r); err != nil {
+			return err
+		}
+		var in T
+		if r.Method != http.MethodGet {
+			if err := decodeBody(r, &in); err != nil {
+				return err
+			}
+		}
+		return h(w, r, svc, in)
+	}
 }
