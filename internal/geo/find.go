@@ -336,7 +336,13 @@ func (g *Gazetteer) Find(sentence string, dc *DocContext) []PlaceMention {
 		if m.genAt > 0 {
 			last = m.genAt
 		}
-		if q := last + 1; q < len(toks) && toks[q].comma && toks[q].upper {
+		q := last + 1
+		if q+2 < len(toks) && toks[q].key == "in" && !toks[q].brk && toks[q+1].upper && !toks[q+1].brk &&
+			genericWords[toks[q+2].key] == "province" {
+			// "Ishkashim district in Badakhshan province": the same qualifier, said with "in"
+			q++
+			h.qualAdm1 = toks[q].key
+		} else if q < len(toks) && toks[q].comma && toks[q].upper {
 			h.qualAdm1 = toks[q].key
 			if q+1 < len(toks) && toks[q+1].upper && !toks[q+1].brk {
 				h.qualAdm2 = toks[q].key + " " + toks[q+1].key
