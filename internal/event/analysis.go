@@ -455,7 +455,7 @@ func (a *analysis) textOf(i, j int) string {
 
 var subordinators = map[string]bool{"after": true, "before": true, "because": true, "while": true, "although": true,
 	"though": true, "whereas": true, "if": true, "unless": true, "until": true, "when": true, "despite": true,
-	"who": true, "which": true, "whom": true, "whose": true, "since": false, "once": false}
+	"who": true, "which": true, "whom": true, "whose": true}
 
 // segment splits the sentence into clauses: at semicolons, subordinating
 // words, relative pronouns, ", and" / ", but", and participles after a comma.
@@ -507,5 +507,5 @@ var backgroundClauses = map[string]bool{"after": true, "before": true, "because"
 	"unless": true, "until": true, "although": true, "though": true, "who": true, "which": true, "whom": true, "whose": true}
 
 var asNotClause = map[string]bool{"well": true, "much": true, "many": true, "a": true, "an": true, "part": true, "of": true,
-	"saying": true, "soon": true, "long": true, "far": true, "such": true, "if": true, "to": true, "the": false, "president": true,
-	"prime": true, "leader": true, "invaders": true, "tantamount": true, "possible": true}
+	"saying": true, "soon": true, "long": true, "far": true, "such": true, "if": true, "to": true, "president": true,
+	"prime": true, "leader": true, "possible": true}

@@ -745,22 +745,15 @@ func fightingWords(s string) bool {
 
 // isPlaceUse: a country named as where something happens, not to whom.
 func (a *analysis) isPlaceUse(g group) bool {
-	if g.prep == "to" || g.prep == "from" || g.prep == "" {
-		p := g.first - 1
-		for p >= 0 && (a.toks[p].lower == "the") {
-			p--
-		}
-		if p >= 1 && a.toks[p].lower == "of" && (a.toks[p-1].lower == "territory" || a.toks[p-1].lower == "borders" || a.toks[p-1].lower == "border") {
-			return true
-		}
+	if g.prep != "to" && g.prep != "from" && g.prep != "" {
+		return false
 	}
-	for _, m := range g.idx {
-		if k := a.s.Actors[m].Kind; k == "country" && (g.prep == "to" || g.prep == "from") && len(g.idx) == 1 {
-			// "fled to Tajikistan" is a place; "appealed to Tajikistan" a recipient: decided by the verb
-			return false
-		}
+	p := g.first - 1
+	for p >= 0 && a.toks[p].lower == "the" {
+		p--
 	}
-	return false
+	// "retreated to the territory of Tajikistan": where, not to whom
+	return p >= 1 && a.toks[p].lower == "of" && (a.toks[p-1].lower == "territory" || a.toks[p-1].lower == "borders" || a.toks[p-1].lower == "border")
 }
 
 // afterVerb: a noun trigger that is the object of a verb ("ordered the
@@ -777,7 +770,9 @@ func (a *analysis) afterVerb(tok int) bool {
 	return !a.toks[k].upper && a.toks[k].word && a.actorAt[k] < 0 && (strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "es") || orderVerbs[l])
 }
 
-var orderVerbs = map[string]bool{"began": true, "begun": true, "led": true, "held": true, "made": true, "took": true, "sent": true, "order": true, "announce": true}
+// orderVerbs are irregular past forms that take an event noun as object
+// ("began the withdrawal", "made an offer"); regular ones end in -ed.
+var orderVerbs = map[string]bool{"began": true, "begun": true, "led": true, "held": true, "made": true, "took": true, "sent": true}
 
 // nounUse: a verb form used as a noun ("the 9/11 attacks", "a protest").
 func (a *analysis) nounUse(tok int) bool {

@@ -152,8 +152,6 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.E
 	}
 	a := newAnalysis(c.lx, s, st)
 	var events []borderwatch.Event
-	type key struct{ typ, actors, recips string }
-	done := map[key]int{}
 	clauseDone := map[int]bool{}
 	for _, cand := range a.candidates() {
 		cl := a.clause[cand.head.start]
@@ -165,25 +163,18 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.E
 			continue
 		}
 		clauseDone[cl] = true
-		if unidentified(ev.Actor) && sameType(events, ev.Event) {
-			continue // "12 were killed when a bomb exploded": one attack, not two
-		}
-		if sameTypeAndActors(events, ev) {
-			continue // "attacked the post, killing five": one event, and one id, per type and actors
-		}
-		k := key{ev.Event, entityKey(ev.Actor), entityKey(ev.Recipient)}
-		if j, ok := done[k]; ok {
+		// one event, and one id, per type and actors in a sentence: "attacked the
+		// post, killing five"; "12 were killed when a bomb exploded"
+		if j := repeats(events, ev); j >= 0 {
 			if ev.Confidence > events[j].Confidence {
 				events[j] = *ev
 			}
 			continue
 		}
 		// a later sentence restating an event of the same actors, type and place is folded
-		foldKey := ev.Event + "|" + entityKey(ev.Actor) + "|" + locKey(ev.EventLoc) + "|" + ev.Modality
-		if len(ev.Actor) > 0 && ev.EventLoc != nil && st.seen[foldKey] && ev.Size == nil && ev.Date == nil {
+		if len(ev.Actor) > 0 && ev.EventLoc != nil && st.seen[foldKey(ev)] && ev.Size == nil && ev.Date == nil {
 			continue
 		}
-		done[k] = len(events)
 		events = append(events, *ev)
 	}
 	if len(events) == 0 {
@@ -197,8 +188,8 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.E
 			}
 		}
 	}
-	for _, ev := range events {
-		st.seen[ev.Event+"|"+entityKey(ev.Actor)+"|"+locKey(ev.EventLoc)+"|"+ev.Modality] = true
+	for i := range events {
+		st.seen[foldKey(&events[i])] = true
 	}
 	if subj := a.mainSubject(); len(subj) > 0 {
 		st.lastSubject = subj
@@ -212,23 +203,21 @@ func unidentified(es []borderwatch.Entity) bool {
 	return len(es) == 1 && (es[0].Sector == "UAF" || es[0].Sector == "UNK") && es[0].Name == "unidentified"
 }
 
-func sameTypeAndActors(evs []borderwatch.Event, ev *borderwatch.Event) bool {
+// repeats returns the index of an event of the same type with the same
+// actors (or an unidentified one on either side), or -1.
+func repeats(evs []borderwatch.Event, ev *borderwatch.Event) int {
 	k := entityKey(ev.Actor)
-	for _, e := range evs {
-		if e.Event == ev.Event && entityKey(e.Actor) == k {
-			return true
+	for i, e := range evs {
+		if e.Event == ev.Event && (entityKey(e.Actor) == k || unidentified(ev.Actor) || unidentified(e.Actor)) {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
-func sameType(evs []borderwatch.Event, typ string) bool {
-	for _, e := range evs {
-		if e.Event == typ {
-			return true
-		}
-	}
-	return false
+// foldKey identifies an event for folding restatements across sentences.
+func foldKey(ev *borderwatch.Event) string {
+	return ev.Event + "|" + entityKey(ev.Actor) + "|" + locKey(ev.EventLoc) + "|" + ev.Modality
 }
 
 func entityKey(es []borderwatch.Entity) string {
