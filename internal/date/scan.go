@@ -1,7 +1,7 @@
 package date
 
 import (
-	"unicode"
+	"borderwatch/internal/wordscan"
 	"unicode/utf8"
 )
 
@@ -180,19 +180,19 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 				}
 				i++
 			}
-			if i+1 < len(s) && isOrdinalSuffix(s[i], s[i+1]) && (i+2 == len(s) || !isLetter(s[i+2])) {
+			if i+1 < len(s) && wordscan.IsOrdinalSuffix(s[i], s[i+1]) && (i+2 == len(s) || !wordscan.IsLetter(s[i+2])) {
 				t.ord = true
 				i += 2
 			}
 			t.end = int32(i)
 			dst = append(dst, t)
 			hot = true
-		case isLetter(c) || c >= utf8.RuneSelf && startsLetter(s[i:]):
+		case wordscan.IsLetter(c) || c >= utf8.RuneSelf && wordscan.StartsLetter(s[i:]):
 			t := token{start: int32(i), kind: tWord, upper: c >= 'A' && c <= 'Z'}
 			n := 0
 			for i < len(s) {
 				b := s[i]
-				if isLetter(b) {
+				if wordscan.IsLetter(b) {
 					if n < len(low) {
 						low[n] = b | 0x20
 					}
@@ -200,7 +200,7 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 					i++
 					continue
 				}
-				if b >= utf8.RuneSelf && startsLetter(s[i:]) {
+				if b >= utf8.RuneSelf && wordscan.StartsLetter(s[i:]) {
 					_, size := utf8.DecodeRuneInString(s[i:])
 					n = len(low) + 1 // non-ASCII words are never keywords
 					i += size
@@ -209,7 +209,7 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 				break
 			}
 			t.end = int32(i)
-			if n <= len(low) && shapes[low[0]-'a']&(1<<n) != 0 {
+			if n <= len(low) && shapes.All[low[0]-'a']&(1<<n) != 0 {
 				if w, ok := words[string(low[:n])]; ok {
 					t.w = w
 					hot = hot || w.hot
@@ -234,59 +234,17 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 	return dst, hot
 }
 
-func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+// shapes indexes the word table by first letter and length, so most words,
+// and most sentences (quickHot), need no map lookup.
+var shapes = wordscan.NewShapes(tableWords(), func(k string) bool { return words[k].hot })
 
-func startsLetter(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsLetter(r)
-}
-
-func isOrdinalSuffix(a, b byte) bool {
-	a, b = a|0x20, b|0x20
-	return a == 's' && b == 't' || a == 'n' && b == 'd' || a == 'r' && b == 'd' || a == 't' && b == 'h'
-}
-
-// shapes has bit n of shapes[c-'a'] set when a table word starts with c and
-// has n letters; hotShapes the same for hot words. They spare most words a
-// map lookup.
-var shapes, hotShapes = shapesOf(words)
-
-func shapesOf(words map[string]word) (all, hot [26]uint32) {
-	for k, w := range words {
-		c := k[0] - 'a'
-		all[c] |= 1 << len(k)
-		if w.hot {
-			hot[c] |= 1 << len(k)
-		}
+func tableWords() []string {
+	ks := make([]string, 0, len(words))
+	for k := range words {
+		ks = append(ks, k)
 	}
-	return all, hot
+	return ks
 }
 
-// quickHot reports cheaply whether s has a digit or a hot word; most
-// sentences have neither and are dismissed without tokenizing.
-func quickHot(s string) bool {
-	var low [longestWord]byte
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case isDigit(c):
-			return true
-		case isLetter(c):
-			n := 0
-			for ; i < len(s) && isLetter(s[i]); i++ {
-				if n < len(low) {
-					low[n] = s[i] | 0x20
-				}
-				n++
-			}
-			if n <= len(low) && hotShapes[low[0]-'a']&(1<<n) != 0 && words[string(low[:n])].hot {
-				return true
-			}
-		default:
-			i++
-		}
-	}
-	return false
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// quickHot reports cheaply whether s has a digit or a hot word.
+func quickHot(s string) bool { return shapes.QuickHot(s) }

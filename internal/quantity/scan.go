@@ -1,7 +1,7 @@
 package quantity
 
 import (
-	"unicode"
+	"borderwatch/internal/wordscan"
 	"unicode/utf8"
 )
 
@@ -75,7 +75,7 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case isDigit(c):
+		case wordscan.IsDigit(c):
 			t := token{start: int32(i), kind: tNum}
 			// After a month name "July 4 500" is a date and a count, not 4,500.
 			afterMonth := len(dst) > 0 && dst[len(dst)-1].w.class == cMonth
@@ -83,12 +83,12 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 			t.end = int32(i)
 			dst = append(dst, t)
 			hot = true
-		case isLetter(c) || c >= utf8.RuneSelf && startsLetter(s[i:]):
+		case wordscan.IsLetter(c) || c >= utf8.RuneSelf && wordscan.StartsLetter(s[i:]):
 			t := token{start: int32(i), kind: tWord, upper: c >= 'A' && c <= 'Z'}
 			n := 0
 			for i < len(s) {
 				b := s[i]
-				if isLetter(b) || b == '\'' && n > 0 && i+1 < len(s) && isLetter(s[i+1]) {
+				if wordscan.IsLetter(b) || b == '\'' && n > 0 && i+1 < len(s) && wordscan.IsLetter(s[i+1]) {
 					if n < len(low) {
 						low[n] = b | 0x20
 					}
@@ -96,7 +96,7 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 					i++
 					continue
 				}
-				if b >= utf8.RuneSelf && startsLetter(s[i:]) {
+				if b >= utf8.RuneSelf && wordscan.StartsLetter(s[i:]) {
 					_, size := utf8.DecodeRuneInString(s[i:])
 					n = len(low) + 1 // non-ASCII words are never in our tables
 					i += size
@@ -109,7 +109,7 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 			if t.upper && t.suffix != sufS {
 				t.suffix = sufNone // "Reading", "Kelly": names, not verbs or adverbs
 			}
-			if n <= len(low) && shapes[low[0]-'a']&(1<<n) != 0 {
+			if n <= len(low) && shapes.All[low[0]-'a']&(1<<n) != 0 {
 				if w, ok := words[string(low[:n])]; ok {
 					t.w = w
 					hot = hot || w.hot
@@ -159,25 +159,25 @@ func scanNumber(s string, i int, t *token, spaceGroups bool) int {
 			sep = 3
 		}
 		j := i + sep
-		if sep == 0 || j+3 > len(s) || !isDigit(s[j]) || !isDigit(s[j+1]) || !isDigit(s[j+2]) || j+3 < len(s) && isDigit(s[j+3]) {
+		if sep == 0 || j+3 > len(s) || !wordscan.IsDigit(s[j]) || !wordscan.IsDigit(s[j+1]) || !wordscan.IsDigit(s[j+2]) || j+3 < len(s) && wordscan.IsDigit(s[j+3]) {
 			break
 		}
-		if s[i] == ' ' && j+3 < len(s) && (s[j+3] == '.' || s[j+3] == ':') && j+4 < len(s) && isDigit(s[j+4]) {
+		if s[i] == ' ' && j+3 < len(s) && (s[j+3] == '.' || s[j+3] == ':') && j+4 < len(s) && wordscan.IsDigit(s[j+4]) {
 			break // "5 100.5" or "5 100:30" are not one number
 		}
 		v = v*1000 + float64(int(s[j]-'0')*100+int(s[j+1]-'0')*10+int(s[j+2]-'0'))
 		t.grouped = true
 		i = j + 3
 	}
-	if i+1 < len(s) && isDigit(s[i+1]) {
+	if i+1 < len(s) && wordscan.IsDigit(s[i+1]) {
 		switch s[i] {
 		case '.':
 			// Two dots or a dot then a 4-digit year: a dotted date.
 			j := i + 1
-			for j < len(s) && isDigit(s[j]) {
+			for j < len(s) && wordscan.IsDigit(s[j]) {
 				j++
 			}
-			if !t.grouped && j+1 < len(s) && s[j] == '.' && isDigit(s[j+1]) {
+			if !t.grouped && j+1 < len(s) && s[j] == '.' && wordscan.IsDigit(s[j+1]) {
 				t.shape = shapeDate
 				return skipDigitsAndSeps(s, j, '.')
 			}
@@ -197,7 +197,7 @@ func scanNumber(s string, i int, t *token, spaceGroups bool) int {
 			return skipDigitsAndSeps(s, i, '/')
 		case '-':
 			// 2021-07-05
-			if i-start == 4 && i+6 <= len(s) && isDigit(s[i+2]) && s[i+3] == '-' {
+			if i-start == 4 && i+6 <= len(s) && wordscan.IsDigit(s[i+2]) && s[i+3] == '-' {
 				t.shape = shapeDate
 				return skipDigitsAndSeps(s, i, '-')
 			}
@@ -207,7 +207,7 @@ func scanNumber(s string, i int, t *token, spaceGroups bool) int {
 		v = maxValue
 	}
 	t.val = v
-	if i+1 < len(s) && isOrdinalSuffix(s[i], s[i+1]) && (i+2 == len(s) || !isLetter(s[i+2])) {
+	if i+1 < len(s) && wordscan.IsOrdinalSuffix(s[i], s[i+1]) && (i+2 == len(s) || !wordscan.IsLetter(s[i+2])) {
 		t.ord = true
 		i += 2
 	}
@@ -216,7 +216,7 @@ func scanNumber(s string, i int, t *token, spaceGroups bool) int {
 
 func digits(s string, i int, t *token) (float64, int) {
 	v := 0.0
-	for i < len(s) && isDigit(s[i]) {
+	for i < len(s) && wordscan.IsDigit(s[i]) {
 		if v < maxValue {
 			v = v*10 + float64(s[i]-'0')
 		}
@@ -230,64 +230,23 @@ func digits(s string, i int, t *token) (float64, int) {
 
 // skipDigitsAndSeps consumes runs of digits joined by sep.
 func skipDigitsAndSeps(s string, i int, sep byte) int {
-	for i < len(s) && (isDigit(s[i]) || s[i] == sep && i+1 < len(s) && isDigit(s[i+1])) {
+	for i < len(s) && (wordscan.IsDigit(s[i]) || s[i] == sep && i+1 < len(s) && wordscan.IsDigit(s[i+1])) {
 		i++
 	}
 	return i
 }
 
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+// shapes indexes the word table by first letter and length, so most words,
+// and most sentences (quickHot), need no map lookup.
+var shapes = wordscan.NewShapes(tableWords(), func(k string) bool { return words[k].hot })
 
-func startsLetter(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsLetter(r)
-}
-
-func isOrdinalSuffix(a, b byte) bool {
-	a, b = a|0x20, b|0x20
-	return a == 's' && b == 't' || a == 'n' && b == 'd' || a == 'r' && b == 'd' || a == 't' && b == 'h'
-}
-
-// shapes has bit n of shapes[c-'a'] set when a table word starts with c and
-// has n letters; hotShapes the same for hot words. They spare most words a
-// map lookup.
-var shapes, hotShapes = shapesOf(words)
-
-func shapesOf(words map[string]word) (all, hot [26]uint32) {
-	for k, w := range words {
-		c := k[0] - 'a'
-		all[c] |= 1 << len(k)
-		if w.hot {
-			hot[c] |= 1 << len(k)
-		}
+func tableWords() []string {
+	ks := make([]string, 0, len(words))
+	for k := range words {
+		ks = append(ks, k)
 	}
-	return all, hot
+	return ks
 }
 
-// quickHot reports cheaply whether s has a digit or a hot word; most
-// sentences have neither and are dismissed without tokenizing.
-func quickHot(s string) bool {
-	var low [longestWord]byte
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case isDigit(c):
-			return true
-		case isLetter(c):
-			n := 0
-			for ; i < len(s) && isLetter(s[i]); i++ {
-				if n < len(low) {
-					low[n] = s[i] | 0x20
-				}
-				n++
-			}
-			if n <= len(low) && hotShapes[low[0]-'a']&(1<<n) != 0 && words[string(low[:n])].hot {
-				return true
-			}
-		default:
-			i++
-		}
-	}
-	return false
-}
+// quickHot reports cheaply whether s has a digit or a hot word.
+func quickHot(s string) bool { return shapes.QuickHot(s) }
