@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,7 +16,7 @@ import (
 func runControl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("control", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	region := fs.String("region", "", "place, province, district, country code or border code; empty for all")
 	at := fs.String("at", "", "the date (YYYY-MM-DD); default today")
 	format := fs.String("format", "table", "table, csv or geojson")
@@ -25,15 +24,8 @@ func runControl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: borderwatch control [--db DB] --region NAME --at DATE [--format table|csv|geojson]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return 2
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 	day, err := parseDay("at", *at)
 	if err == nil && *format != "table" && *format != "csv" && *format != "geojson" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +15,7 @@ import (
 func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	format := fs.String("format", "plover", "plover (asserted events, JSONL), acled (CSV), geojson or csv")
 	var f store.EventFilter
 	fs.StringVar(&f.Since, "since", "", "events on or after this date (YYYY-MM-DD)")
@@ -28,15 +27,8 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: borderwatch export [--db DB] --format plover|acled|geojson|csv [--since DATE] [--until DATE] [--types A,B] > out")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return 2
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 	if *types != "" {
 		for _, t := range strings.Split(*types, ",") {

@@ -16,7 +16,7 @@ import (
 func runFeeds(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("feeds", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	every := fs.Duration("every", 30*time.Minute, "polling interval of a new feed (at least 1m)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: borderwatch feeds add URL [--every 10m] | list | pause ID | resume ID | remove ID  [--db DB]")

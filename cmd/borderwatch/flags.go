@@ -23,3 +23,24 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (words []string, status i
 		rest = fs.Args()[1:]
 	}
 }
+
+// parseNoArgs parses flags for a command that takes no positional words;
+// ok is false with the exit status when parsing stopped or a word was left.
+func parseNoArgs(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 2, false
+	}
+	return 0, true
+}
+
+// dbFlagOf defines the --db flag every command that opens the store takes.
+func dbFlagOf(fs *flag.FlagSet) *string {
+	return fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+}

@@ -15,7 +15,7 @@ import (
 func runSources(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -55,7 +55,7 @@ func dash(s string) string {
 func runGrade(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	user := fs.String("user", "", "the analyst who grades (recorded)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: borderwatch grade source OUTLET A..F --user NAME [--db DB]")

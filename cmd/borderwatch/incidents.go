@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -64,7 +63,7 @@ func runIncidents(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	fs := flag.NewFlagSet("incidents", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	since := fs.String("since", "", "incidents ending on or after this date (YYYY-MM-DD)")
 	until := fs.String("until", "", "incidents starting on or before this date (YYYY-MM-DD)")
 	near := fs.String("near", "", `a border ("Tajik-Afghan border") or a point LAT,LON`)
@@ -78,15 +77,8 @@ func runIncidents(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "       borderwatch incidents split ID EVENTID... --user NAME")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return 2
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 	q, err := incidentQuery(*since, *until, *near, *km, *typ, *minSources)
 	if err == nil && *format != "table" && *format != "json" && *format != "geojson" {
@@ -177,7 +169,7 @@ func writeIncidentTable(w io.Writer, incs []incident.Incident) error {
 func runIncidentDecision(kind string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("incidents "+kind, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	user := fs.String("user", "", "the analyst who decides (recorded with the decision)")
 	fs.Usage = func() {
 		if kind == "merge" {

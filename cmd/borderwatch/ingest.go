@@ -90,7 +90,7 @@ type ingestCounts struct {
 func runIngest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	workers := fs.Int("workers", runtime.NumCPU(), "documents extracted at once")
 	allowPrivate := fs.Bool("allow-private", false, "let URL arguments reach private and loopback addresses")
 	fs.Usage = func() {

@@ -42,7 +42,7 @@ type serveOptions struct {
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	var o serveOptions
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; beyond loopback a token or users are required")
 	fs.StringVar(&o.token, "token", os.Getenv("BORDERWATCH_TOKEN"), "operator access token ($BORDERWATCH_TOKEN); writes need it or a user's token")
@@ -54,15 +54,8 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: borderwatch serve [--db DB] [--listen ADDR] [--token TOKEN] [--public-read] [--allow-private]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return 2
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 	ctx, cancel := signalContext()
 	defer cancel()

@@ -13,7 +13,7 @@ import (
 func runUsers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("users", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", defaultDB(), "database: a SQLite file or a postgres:// URL ($BORDERWATCH_DB)")
+	dbFlag := dbFlagOf(fs)
 	role := fs.String("role", store.RoleReader, "role of a new user: reader, analyst or admin")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: borderwatch users add NAME [--role reader|analyst|admin] | list | remove NAME  [--db DB]")
