@@ -413,7 +413,7 @@ var prepositions = map[string]bool{"of": true, "in": true, "at": true, "from": t
 // quantityHead words make "of" part of the noun phrase: "thousands of Iraqi Kurds".
 var quantityHead = map[string]bool{"thousands": true, "hundreds": true, "dozens": true, "scores": true, "tens": true,
 	"millions": true, "some": true, "many": true, "most": true, "all": true, "group": true, "members": true,
-	"supporters": true, "third": true, "half": true, "number": true, "patch": true, "batch": true, "contingent": true, "few": true}
+	"supporters": true, "third": true, "half": true, "number": true, "batch": true, "contingent": true, "few": true}
 
 var pronouns = map[string]bool{"it": true, "they": true, "he": true, "she": true, "we": true, "i": true, "its": false}
 
