@@ -68,10 +68,45 @@ type Dictionary struct {
 	// byName maps the lower-case canonical name to its rows, so Lookup can
 	// resolve "Collective Security Treaty Organization" as well as "CSTO".
 	byName map[string][]*entry
-	// starts holds the lower-cased first token of every pattern: one map
-	// probe turns away most words of a sentence before either trie is walked.
-	starts map[string]bool
-	hash   string
+	// starts holds the lower-cased first token of every pattern, with the
+	// tries' first nodes for it: one map probe turns away most words of a
+	// sentence and, for the others, replaces the probes of both tries' roots.
+	starts map[string]*start
+	// startShape has bit n of [a][b] set when some start word begins with
+	// the ASCII letters a, b and has n bytes: a bit test turns away most
+	// words before the map probe.
+	startShape [26 * 26]uint32
+	hash       string
+}
+
+// shapeBits returns the startShape cell and bit of a lower-case word, and
+// false when the word cannot be filtered (not two ASCII letters first, or
+// 32 bytes or longer): such words always go to the map.
+func shapeBits(w []byte) (cell int, bit uint32, ok bool) {
+	if len(w) < 2 || len(w) >= 32 || w[0]-'a' >= 26 || w[1]-'a' >= 26 {
+		return 0, 0, false
+	}
+	return int(w[0]-'a')*26 + int(w[1]-'a'), 1 << len(w), true
+}
+
+// start is where the patterns that begin with one lower-case word go on.
+type start struct {
+	folded *node        // the case-free trie's node for the word, or nil
+	exact  []exactChild // the exact trie's nodes for its spellings ("US", "Us")
+}
+
+type exactChild struct {
+	key string
+	n   *node
+}
+
+// startOf returns the start of the lower-case word w, or nil when no
+// pattern begins with it.
+func (d *Dictionary) startOf(w []byte) *start {
+	if cell, bit, ok := shapeBits(w); ok && d.startShape[cell]&bit == 0 {
+		return nil
+	}
+	return d.starts[string(w)]
 }
 
 // Load reads the embedded dictionaries and then each extra reader, in the
@@ -125,7 +160,7 @@ func Load(extra ...io.Reader) (*Dictionary, error) {
 			return nil, err
 		}
 	}
-	d := &Dictionary{exact: newNode(), folded: newNode(), byName: map[string][]*entry{}, starts: map[string]bool{}}
+	d := &Dictionary{exact: newNode(), folded: newNode(), byName: map[string][]*entry{}, starts: map[string]*start{}}
 	for _, k := range order {
 		es := rows[k]
 		if len(es) == 0 {
@@ -136,11 +171,28 @@ func Load(extra ...io.Reader) (*Dictionary, error) {
 			root = d.folded
 		}
 		root.insert(es[0].tokens, es)
-		d.starts[strings.ToLower(es[0].tokens[0])] = true
+		first := strings.ToLower(es[0].tokens[0])
+		if d.starts[first] == nil {
+			d.starts[first] = &start{}
+		}
+		if cell, bit, ok := shapeBits([]byte(first)); ok {
+			d.startShape[cell] |= bit
+		}
 		for _, e := range es {
 			nk := strings.ToLower(foldString(e.name))
 			d.byName[nk] = append(d.byName[nk], e)
 		}
+	}
+	for w, st := range d.starts {
+		st.folded = d.folded.next[w]
+	}
+	for k, n := range d.exact.next {
+		st := d.starts[strings.ToLower(k)]
+		if st == nil { // cannot happen: every first token is in starts
+			st = &start{}
+			d.starts[strings.ToLower(k)] = st
+		}
+		st.exact = append(st.exact, exactChild{k, n})
 	}
 	d.hash = hex.EncodeToString(sum.Sum(nil))[:12]
 	return d, nil

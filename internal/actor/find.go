@@ -19,6 +19,12 @@ type item struct {
 // border service", "servicemen from Afghanistan", "Taliban spokesman
 // Zabihullah Mujahid").
 func (d *Dictionary) Find(sentence string, on time.Time) []Mention {
+	return d.FindAppend(nil, sentence, on)
+}
+
+// FindAppend appends what Find returns to dst, so that a caller can reuse
+// one buffer for every sentence.
+func (d *Dictionary) FindAppend(dst []Mention, sentence string, on time.Time) []Mention {
 	c := scratchPool.Get().(*composer)
 	defer func() {
 		// Drop references into the sentence before pooling.
@@ -30,11 +36,11 @@ func (d *Dictionary) Find(sentence string, on time.Time) []Mention {
 	c.s, c.d, c.day = sentence, d, dayOf(on)
 	c.toks = appendTokens(c.toks, sentence)
 	if len(c.toks) == 0 {
-		return nil
+		return dst
 	}
 	c.items = d.match(c.items, c.toks, c.day)
 	if len(c.items) == 0 {
-		return nil
+		return dst
 	}
 	markModifiers(c.toks, c.items)
 	for range c.toks {
@@ -43,7 +49,7 @@ func (d *Dictionary) Find(sentence string, on time.Time) []Mention {
 	for k, it := range c.items {
 		c.byStart[it.ts] = int32(k)
 	}
-	return c.compose()
+	return c.compose(dst)
 }
 
 // scratchPool keeps the buffers of Find between calls: most of its cost
@@ -73,20 +79,29 @@ func (d *Dictionary) longest(toks []token, i, day int) (int, *entry) {
 	bestEnd, bestRows := 0, []*entry(nil)
 	// Walk both tries; at equal length a name (exact) beats a role noun.
 	var buf [64]byte
-	if !d.starts[string(toks[i].appendLower(buf[:0]))] {
+	st := d.startOf(toks[i].appendLower(buf[:0]))
+	if st == nil {
 		return 0, nil
 	}
 	for _, exact := range [2]bool{false, true} {
-		n := d.folded
+		n := st.folded // the node of toks[i]
 		if exact {
-			n = d.exact
+			n = nil
+			for _, c := range st.exact {
+				if c.key == toks[i].key {
+					n = c.n
+					break
+				}
+			}
 		}
 		for j := i; j < len(toks); j++ {
-			if exact {
+			switch {
+			case j == i: // n is already toks[i]'s node
+			case exact:
 				n = n.next[toks[j].key]
-			} else if toks[j].lower != "" {
+			case toks[j].lower != "":
 				n = n.next[toks[j].lower]
-			} else {
+			default:
 				n = n.next[string(toks[j].appendLower(buf[:0]))] // no allocation for a map key
 			}
 			if n == nil {
@@ -218,7 +233,7 @@ func (c *composer) afterPossessive(te int) int {
 	return te
 }
 
-func (c *composer) compose() []Mention {
+func (c *composer) compose(ms []Mention) []Mention {
 	for k := 0; k < len(c.items); {
 		it := c.items[k]
 		if it.modifier {
@@ -231,7 +246,9 @@ func (c *composer) compose() []Mention {
 		c.widenLeft(&p)
 		c.out = append(c.out, p)
 	}
-	ms := make([]Mention, 0, len(c.out))
+	if ms == nil {
+		ms = make([]Mention, 0, len(c.out))
+	}
 	for _, p := range c.out {
 		start, end := c.toks[p.ts].start, c.toks[p.te-1].end
 		ms = append(ms, Mention{Start: start, End: end, Text: c.s[start:end], Name: p.name,

@@ -40,7 +40,10 @@
 //     read: their order (month or day first) cannot be told.
 package date
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Ref is what relative and partial dates are resolved against. A year
 // outside 1000-9999, in either field, counts as unknown.
@@ -72,15 +75,24 @@ const (
 // still be read in the publication year.
 const futureSlack = 62 * 24 * time.Hour
 
+// tokenPool reuses token buffers: Find runs on every sentence with an event.
+var tokenPool = sync.Pool{New: func() any { b := make([]token, 0, 64); return &b }}
+
 // Find returns the date expressions of sentence, in order, resolved against ref.
-func Find(sentence string, ref Ref) []Mention {
+func Find(sentence string, ref Ref) []Mention { return FindAppend(nil, sentence, ref) }
+
+// FindAppend appends the date expressions of sentence to dst, so that a
+// caller can reuse one buffer for every sentence.
+func FindAppend(dst []Mention, sentence string, ref Ref) []Mention {
 	if !quickHot(sentence) {
-		return nil
+		return dst
 	}
-	var buf [64]token
-	toks, hot := tokenize(sentence, buf[:0])
+	bp := tokenPool.Get().(*[]token)
+	defer func() { *bp = (*bp)[:0]; tokenPool.Put(bp) }()
+	toks, hot := tokenize(sentence, (*bp)[:0])
+	*bp = toks
 	if !hot {
-		return nil
+		return dst
 	}
 	p := parser{t: toks}
 	if plausibleYear(ref.Year) {
@@ -90,7 +102,7 @@ func Find(sentence string, ref Ref) []Mention {
 		p.pubDay = civil{y, m, d}
 		p.hasPub = true
 	}
-	var out []Mention
+	out := dst
 	for i := 0; i < len(toks); {
 		if !canStart(toks[i]) {
 			i++

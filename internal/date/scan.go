@@ -210,7 +210,7 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 			}
 			t.end = int32(i)
 			if n <= len(low) && shapes.All[low[0]-'a']&(1<<n) != 0 {
-				if w, ok := words[string(low[:n])]; ok {
+				if w, ok := wordTable.GetBytes(low[:n]); ok {
 					t.w = w
 					hot = hot || w.hot
 				}
@@ -237,6 +237,10 @@ func tokenize(s string, dst []token) (toks []token, hot bool) {
 // shapes indexes the word table by first letter and length, so most words,
 // and most sentences (quickHot), need no map lookup.
 var shapes = wordscan.NewShapes(tableWords(), func(k string) bool { return words[k].hot })
+
+// wordTable is words with a second filter (first and last letter, length)
+// in front of the map, for the words that pass shapes.
+var wordTable = wordscan.NewMap(words)
 
 func tableWords() []string {
 	ks := make([]string, 0, len(words))

@@ -1,9 +1,14 @@
 package event
 
 import (
+	"crypto/sha256"
 	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"borderwatch"
+	"borderwatch/internal/wordscan"
 )
 
 // prepared is a sentence's tokens and lexicon matches, computed once.
@@ -44,6 +49,79 @@ type analysis struct {
 	st       *docState
 	weapons  map[string]bool // ASSAULT modes the sentence's words name, made once
 	ctxWords map[string]bool // contexts the sentence's words name, made once
+
+	groupArena []group // backing store of groups' results
+	idxArena   []int   // backing store of the groups' actor lists
+	sc         *scratch
+	sentHash   *[32]byte // of s.Text, for event ids; made on first use
+}
+
+// notePeople remembers the people named in full, by surname, so that a
+// later "Sultonov said" finds "Khasan Sultonov".
+func notePeople(actors []Actor, st *docState) {
+	for k := range actors {
+		m := &actors[k]
+		if m.Kind == "person" && strings.Contains(m.Name, " ") {
+			st.fullNames[lastField(m.Name)] = m.Name
+		}
+	}
+}
+
+// lastField is the last of strings.Fields(s), without making the others.
+func lastField(s string) string {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	i := strings.LastIndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return s[i+n:]
+}
+
+func (a *analysis) sentenceHash() *[32]byte {
+	if a.sentHash == nil {
+		h := sha256.Sum256([]byte(a.s.Text))
+		a.sentHash = &h
+	}
+	return a.sentHash
+}
+
+// scratch is an analysis's working memory, pooled across sentences.
+type scratch struct {
+	ints   []int
+	flags  []bool
+	groups []group
+	idx    []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// grown returns b with length n, zeroed, reusing its array when it is big enough.
+func grown[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// release returns the working memory; a must not be used afterwards.
+func (a *analysis) release() {
+	sc := a.sc
+	if sc == nil {
+		return
+	}
+	if cap(a.groupArena) > cap(sc.groups) {
+		sc.groups = a.groupArena
+	}
+	if cap(a.idxArena) > cap(sc.idx) {
+		sc.idx = a.idxArena
+	}
+	clear(sc.groups[:cap(sc.groups)]) // drop the strings they hold
+	sc.groups, sc.idx = sc.groups[:0], sc.idx[:0]
+	a.sc, a.actorAt, a.placeAt, a.clause, a.excluded, a.subord, a.groupArena, a.idxArena = nil, nil, nil, nil, nil, nil, nil, nil
+	scratchPool.Put(sc)
 }
 
 func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
@@ -52,9 +130,13 @@ func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
 	}
 	a := &analysis{lx: lx, s: s, toks: s.prep.toks, st: st}
 	n := len(a.toks)
-	a.actorAt = make([]int, n)
-	a.placeAt = make([]int, n)
-	a.excluded = make([]bool, n)
+	// the per-token tables come from a pooled scratch (segment fills clause and subord)
+	a.sc = scratchPool.Get().(*scratch)
+	ints, flags := grown(a.sc.ints, 3*n), grown(a.sc.flags, 2*n)
+	a.sc.ints, a.sc.flags = ints, flags
+	a.actorAt, a.placeAt, a.clause = ints[:n:n], ints[n:2*n:2*n], ints[2*n:3*n:3*n]
+	a.excluded, a.subord = flags[:n:n], flags[n:2*n:2*n]
+	a.groupArena, a.idxArena = a.sc.groups[:0], a.sc.idx[:0]
 	for i := range a.toks {
 		a.actorAt[i], a.placeAt[i] = -1, -1
 	}
@@ -74,14 +156,10 @@ func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
 			}
 		}
 	}
-	for _, m := range s.Actors {
-		if m.Kind == "person" && strings.Contains(m.Name, " ") {
-			parts := strings.Fields(m.Name)
-			st.fullNames[parts[len(parts)-1]] = m.Name
-		}
-	}
+	notePeople(s.Actors, st)
 	a.findAttribution()
 	a.segment()
+	a.matches = make([]match, 0, len(s.prep.matches))
 	for _, m := range s.prep.matches {
 		if a.excluded[m.start] {
 			continue
@@ -101,6 +179,13 @@ var reportingVerbs = map[string]bool{"said": true, "says": true, "say": true, "t
 	"explained": true, "insisted": true, "insist": true, "insists": true, "quoted": true, "wrote": true, "writes": true,
 	"stressed": true, "emphasised": true, "emphasized": true, "recalled": true, "believes": true, "believe": true,
 	"reiterated": true, "concluded": true, "argued": true, "argues": true, "estimated": true, "revealed": true}
+
+// reportingVerbSet and subordinatorSet are the same words behind a filter,
+// for the loops that test every word of a sentence.
+var (
+	reportingVerbSet = wordscan.SetOf(reportingVerbs)
+	subordinatorSet  = wordscan.SetOf(subordinators)
+)
 
 // leadingBare are the reporting verbs that lead a sentence without "that":
 // "Syria says it will not accept refugees".
@@ -159,7 +244,7 @@ func (a *analysis) findAttribution() {
 	}
 	// trailing "..., X said." / "...", X said." / "..., said X."
 	for r := n - 1; r > 0; r-- {
-		if !reportingVerbs[toks[r].lower] || toks[r].upper || a.excluded[r] {
+		if !reportingVerbSet.Has(toks[r].lower) || toks[r].upper || a.excluded[r] {
 			continue
 		}
 		if r+1 < n && toks[r+1].lower == "that" {
@@ -207,7 +292,7 @@ func (a *analysis) findAttribution() {
 	// leading "X said (that) ..." / "X told Y that ..."
 	if len(a.attrib) == 0 || a.speaker == nil {
 		for r := 1; r < n && r < 16; r++ {
-			if !reportingVerbs[toks[r].lower] || toks[r].upper || a.excluded[r] || nounBefore(toks, r) {
+			if !reportingVerbSet.Has(toks[r].lower) || toks[r].upper || a.excluded[r] || nounBefore(toks, r) {
 				continue
 			}
 			end := r + 1
@@ -298,7 +383,7 @@ func (a *analysis) phraseEnd(i int) int {
 		if l == "," || l == "." || l == ";" || l == ":" || l == "\"" || l == "that" || l == "on" && k > i+1 || l == "who" || l == "which" {
 			return k
 		}
-		if reportingVerbs[l] && k > i {
+		if reportingVerbSet.Has(l) && k > i {
 			return k
 		}
 	}
@@ -461,9 +546,6 @@ var subordinators = map[string]bool{"after": true, "before": true, "because": tr
 // words, relative pronouns, ", and" / ", but", and participles after a comma.
 func (a *analysis) segment() {
 	n := len(a.toks)
-	a.clause = make([]int, n)
-	a.subord = make([]bool, n)
-	a.opener = map[int]string{}
 	c := 0
 	sub := false
 	for i := 0; i < n; i++ {
@@ -477,7 +559,7 @@ func (a *analysis) segment() {
 		switch {
 		case t.lower == ";":
 			boundary = true
-		case subordinators[t.lower]:
+		case subordinatorSet.Has(t.lower):
 			boundary, startsSub = true, true
 		case t.lower == "as" && i+1 < n && !asNotClause[a.toks[i+1].lower] && prev != "such" && prev != "as" && prev != "so" && prev != "seen" && prev != "regarded" && prev != "them" && prev != "it":
 			boundary, startsSub = true, true
@@ -492,6 +574,9 @@ func (a *analysis) segment() {
 			c++
 			sub = startsSub
 			if startsSub {
+				if a.opener == nil {
+					a.opener = map[int]string{} // most sentences have no subordinate clause
+				}
 				a.opener[c] = t.lower
 			}
 		}

@@ -275,7 +275,7 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 	}
 	sort.Strings(ev.Context)
 	ev.Confidence = a.confidence(c, actors, fromPronoun, passive)
-	ev.ID = eventID(doc.ID, a.s.Text, typ, actors)
+	ev.ID = eventID(doc.ID, a.sentenceHash(), typ, actors)
 	return ev
 }
 
@@ -295,7 +295,7 @@ func (a *analysis) buildMust(doc Doc, head match, inner string, st *docState) *b
 	a.setDate(doc, ev, head)
 	ev.EventLoc = a.location(head, actors, recips)
 	ev.Confidence = 0.55
-	ev.ID = eventID(doc.ID, a.s.Text, ev.Event, actors)
+	ev.ID = eventID(doc.ID, a.sentenceHash(), ev.Event, actors)
 	return ev
 }
 
@@ -427,7 +427,9 @@ type group struct {
 }
 
 func (a *analysis) groups(i, j int) []group {
-	var out []group
+	// groups and their actor lists are carved from two arenas per sentence,
+	// capped so that a caller's append cannot overwrite a neighbour
+	first := len(a.groupArena)
 	k := i
 	for k < j {
 		m := a.actorAt[k]
@@ -436,6 +438,7 @@ func (a *analysis) groups(i, j int) []group {
 			continue
 		}
 		g := group{first: k}
+		idx0 := len(a.idxArena)
 		if k > 0 {
 			p := k - 1
 			for p >= 0 && (a.toks[p].lower == "the" || a.toks[p].lower == "a" || a.toks[p].lower == "an" || a.toks[p].lower == "its" || a.toks[p].lower == "their") {
@@ -450,7 +453,8 @@ func (a *analysis) groups(i, j int) []group {
 			if m < 0 {
 				break
 			}
-			g.idx = append(g.idx, m)
+			a.idxArena = append(a.idxArena, m)
+			g.idx = a.idxArena[idx0:len(a.idxArena):len(a.idxArena)]
 			for k < j && a.actorAt[k] == m {
 				k++
 			}
@@ -475,9 +479,12 @@ func (a *analysis) groups(i, j int) []group {
 			}
 			break
 		}
-		out = append(out, g)
+		a.groupArena = append(a.groupArena, g)
 	}
-	return out
+	if len(a.groupArena) == first {
+		return nil
+	}
+	return a.groupArena[first:len(a.groupArena):len(a.groupArena)]
 }
 
 func (a *analysis) mediaOnly(g group) bool {
@@ -491,12 +498,10 @@ func (a *analysis) mediaOnly(g group) bool {
 
 func (a *analysis) entities(g group) []borderwatch.Entity {
 	var out []borderwatch.Entity
-	seen := map[int]bool{}
-	for _, m := range g.idx {
-		if seen[m] {
+	for k, m := range g.idx {
+		if slices.Contains(g.idx[:k], m) { // an actor listed twice counts once
 			continue
 		}
-		seen[m] = true
 		act := a.s.Actors[m]
 		e := borderwatch.Entity{Text: act.Text, Name: act.Name, Country: act.Country, Sector: act.Sector}
 		if act.Kind == "person" {
@@ -979,9 +984,10 @@ func (a *analysis) location(head match, actors, recips []borderwatch.Entity) *bo
 		i     int
 		score int
 	}
-	var best *scored
+	best := scored{i: -1}
 	fallback := -1
-	for i, p := range a.s.Places {
+	for i := range a.s.Places {
+		p := &a.s.Places[i] // a Place is large: no copy per candidate
 		tk := a.tokAt(p.Start)
 		if tk >= 0 && (a.excluded[tk] || backgroundClauses[a.opener[a.clause[tk]]]) {
 			continue
@@ -1012,26 +1018,27 @@ func (a *analysis) location(head match, actors, recips []borderwatch.Entity) *bo
 		if p.Ambiguous {
 			sc -= 2
 		}
-		if best == nil || sc > best.score {
-			best = &scored{i, sc}
+		if best.i < 0 || sc > best.score {
+			best = scored{i, sc}
 		}
 	}
-	if best == nil {
+	if best.i < 0 {
 		if fallback < 0 {
 			return nil
 		}
-		best = &scored{i: fallback}
+		best = scored{i: fallback}
 	}
 	loc := a.s.Places[best.i].Loc
 	return &loc
 }
 
-func (a *analysis) placeIsActor(p Place, actors, recips []borderwatch.Entity) bool {
+func (a *analysis) placeIsActor(p *Place, actors, recips []borderwatch.Entity) bool {
 	// "US-led", "Russian-made": a place in a compound adjective
 	if p.End < len(a.s.Text) && a.s.Text[p.End] == '-' {
 		return true
 	}
-	for _, m := range a.s.Actors {
+	for k := range a.s.Actors {
+		m := &a.s.Actors[k]
 		// a place inside an actor's name ("US-led forces", "the Kabul government") is no location
 		if m.Kind != "country" && m.Kind != "capital" && m.Start < p.End && p.Start < m.End && !(p.Start < m.Start && m.End <= p.End) {
 			return true
@@ -1153,18 +1160,37 @@ var weaponStems = []struct{ stem, mode string }{
 	{"chemical", "unconventional"},
 }
 
-// stemIndex finds stems by the first three letters of a word.
-type stemIndex map[string][]stemEntry
+// stemIndex finds stems by the first three letters of a word; a bit per
+// three-letter shape (five low bits of each byte) spares most words the map.
+type stemIndex struct {
+	m    map[string][]stemEntry
+	bits [32 * 32 * 32 / 32]uint32
+}
 
 type stemEntry struct{ first, second, value string }
 
-func newStemIndex(stems []struct{ stem, mode string }) stemIndex {
-	idx := stemIndex{}
+func prefixBit(p string) (int, uint32) {
+	k := int(p[0]&31)<<10 | int(p[1]&31)<<5 | int(p[2]&31)
+	return k >> 5, 1 << (k & 31)
+}
+
+func newStemIndex(stems []struct{ stem, mode string }) *stemIndex {
+	idx := &stemIndex{m: map[string][]stemEntry{}}
 	for _, w := range stems {
 		first, second, _ := strings.Cut(w.stem, " ")
-		idx[first[:3]] = append(idx[first[:3]], stemEntry{first, second, w.mode})
+		idx.m[first[:3]] = append(idx.m[first[:3]], stemEntry{first, second, w.mode})
+		i, b := prefixBit(first[:3])
+		idx.bits[i] |= b
 	}
 	return idx
+}
+
+// lookup returns the stems whose first word starts with the three letters p.
+func (idx *stemIndex) lookup(p string) []stemEntry {
+	if i, b := prefixBit(p); idx.bits[i]&b == 0 {
+		return nil
+	}
+	return idx.m[p]
 }
 
 var (
@@ -1174,13 +1200,13 @@ var (
 
 // stemsIn returns the values of the stems that start a word (or, for two
 // words, a pair of words) of the sentence.
-func (a *analysis) stemsIn(idx stemIndex) map[string]bool {
+func (a *analysis) stemsIn(idx *stemIndex) map[string]bool {
 	found := map[string]bool{}
 	for i, t := range a.toks {
 		if !t.word || len(t.lower) < 3 {
 			continue
 		}
-		for _, w := range idx[t.lower[:3]] {
+		for _, w := range idx.lookup(t.lower[:3]) {
 			if found[w.value] || !strings.HasPrefix(t.lower, w.first) {
 				continue
 			}
@@ -1218,28 +1244,29 @@ func (a *analysis) contexts(typ, mode string, actors, recips []borderwatch.Entit
 	if a.ctxWords == nil {
 		a.ctxWords = a.stemsIn(contextIndex)
 	}
-	set := map[string]bool{}
+	// a sorted set in a stack buffer: contexts are few
+	var buf [16]string
+	set := buf[:0]
 	for c := range a.ctxWords {
-		set[c] = true
+		set = append(set, c)
 	}
-	for _, e := range append(append([]borderwatch.Entity{}, actors...), recips...) {
-		if e.Sector == "MIL" {
-			set["military"] = true
-		}
-		if e.Sector == "REF" {
-			set["migration"] = true
+	for _, es := range [2][]borderwatch.Entity{actors, recips} {
+		for k := range es {
+			if es[k].Sector == "MIL" {
+				set = append(set, "military")
+			}
+			if es[k].Sector == "REF" {
+				set = append(set, "migration")
+			}
 		}
 	}
 	if typ == "COERCE" && mode == "seize" && (a.ctxWords["territory"] || a.ctxWords["control"]) {
-		set["territory"] = true
+		set = append(set, "territory")
 	}
-	delete(set, "control")
-	out := make([]string, 0, len(set))
-	for c := range set {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
+	set = slices.DeleteFunc(set, func(c string) bool { return c == "control" })
+	slices.Sort(set)
+	set = slices.Compact(set)
+	return append(make([]string, 0, len(set)), set...)
 }
 
 var contextStems = []struct{ stem, mode string }{{"refugee", "migration"}, {"migrant", "migration"}, {"asylum", "asylum"},

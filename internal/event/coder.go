@@ -5,10 +5,14 @@
 package event
 
 import (
+	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"borderwatch"
@@ -125,78 +129,98 @@ type docState struct {
 // Code turns a document's sentences into events.
 func (c *Coder) Code(doc Doc, sents []Sentence) []borderwatch.Event {
 	st := &docState{fullNames: map[string]string{}, seen: map[string]bool{}}
-	var out []borderwatch.Event
+	// Events gather in a pooled buffer and are copied out once, at their
+	// final number: an Event is large and growing a slice of them copies.
+	bp := eventPool.Get().(*[]borderwatch.Event)
+	out := (*bp)[:0]
 	st.home = doc.Home
 	for i := range sents {
-		out = append(out, c.codeSentence(doc, &sents[i], st)...)
+		out = c.codeSentence(doc, &sents[i], st, out)
 	}
-	return out
+	var events []borderwatch.Event
+	if len(out) > 0 {
+		events = make([]borderwatch.Event, len(out))
+		copy(events, out)
+	}
+	clear(out) // drop what the events point to before pooling
+	*bp = out[:0]
+	eventPool.Put(bp)
+	return events
 }
 
-func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState) []borderwatch.Event {
+var eventPool = sync.Pool{New: func() any { return new([]borderwatch.Event) }}
+
+// codeSentence appends the events of one sentence to out.
+func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState, out []borderwatch.Event) []borderwatch.Event {
 	if s.prep == nil {
 		s.prep = prepare(c.lx, s.Text)
 	}
 	if !s.prep.events {
 		// no trigger: only the people named and the quotation state carry on
-		for _, m := range s.Actors {
-			if m.Kind == "person" && strings.Contains(m.Name, " ") {
-				parts := strings.Fields(m.Name)
-				st.fullNames[parts[len(parts)-1]] = m.Name
-			}
-		}
+		notePeople(s.Actors, st)
 		if st.speaker != nil || strings.ContainsAny(s.Text, "\"“”") {
-			newAnalysis(c.lx, s, st).updateQuote(st)
+			a := newAnalysis(c.lx, s, st)
+			a.updateQuote(st)
+			a.release()
 		}
-		return nil
+		return out
 	}
 	a := newAnalysis(c.lx, s, st)
-	var events []borderwatch.Event
-	clauseDone := map[int]bool{}
+	defer a.release()
+	base := len(out) // this sentence's events are out[base:]
+	var doneBuf [8]int
+	clauseDone := doneBuf[:0]
+	var key []byte // scratch for foldKey
 	for _, cand := range a.candidates() {
 		cl := a.clause[cand.head.start]
-		if clauseDone[cl] || backgroundClauses[a.opener[cl]] {
+		if slices.Contains(clauseDone, cl) || backgroundClauses[a.opener[cl]] {
 			continue
 		}
 		ev := a.build(doc, cand, st)
 		if ev == nil {
 			continue
 		}
-		clauseDone[cl] = true
+		clauseDone = append(clauseDone, cl)
 		// one event, and one id, per type and actors in a sentence: "attacked the
 		// post, killing five"; "12 were killed when a bomb exploded"
-		if j := repeats(events, ev); j >= 0 {
-			if ev.Confidence > events[j].Confidence {
-				events[j] = *ev
+		if j := repeats(out[base:], ev); j >= 0 {
+			if ev.Confidence > out[base+j].Confidence {
+				out[base+j] = *ev
 			}
 			continue
 		}
 		// a later sentence restating an event of the same actors, type and place is folded
-		if len(ev.Actor) > 0 && ev.EventLoc != nil && st.seen[foldKey(ev)] && ev.Size == nil && ev.Date == nil {
-			continue
+		if len(ev.Actor) > 0 && ev.EventLoc != nil && ev.Size == nil && ev.Date == nil {
+			key = appendFoldKey(key[:0], ev)
+			if st.seen[string(key)] {
+				continue
+			}
 		}
-		events = append(events, *ev)
+		out = append(out, *ev)
 	}
-	if len(events) == 0 {
+	if len(out) == base {
 		// "China must drop barriers", said by X: a demand even without a trigger verb
 		for _, m := range a.matches {
 			if m.e.kind == kindModal && m.e.typ == "must" && !backgroundClauses[a.opener[a.clause[m.start]]] {
 				if ev := a.buildMust(doc, m, "", st); ev != nil {
-					events = append(events, *ev)
+					out = append(out, *ev)
 				}
 				break
 			}
 		}
 	}
-	for i := range events {
-		st.seen[foldKey(&events[i])] = true
+	for i := base; i < len(out); i++ {
+		key = appendFoldKey(key[:0], &out[i])
+		if !st.seen[string(key)] {
+			st.seen[string(key)] = true
+		}
 	}
 	if subj := a.mainSubject(); len(subj) > 0 {
 		st.lastSubject = subj
 	}
 	a.updateQuote(st)
-	sort.SliceStable(events, func(i, j int) bool { return events[i].Confidence > events[j].Confidence })
-	return events
+	slices.SortStableFunc(out[base:], func(x, y borderwatch.Event) int { return cmp.Compare(y.Confidence, x.Confidence) })
+	return out
 }
 
 func unidentified(es []borderwatch.Entity) bool {
@@ -206,27 +230,62 @@ func unidentified(es []borderwatch.Entity) bool {
 // repeats returns the index of an event of the same type with the same
 // actors (or an unidentified one on either side), or -1.
 func repeats(evs []borderwatch.Event, ev *borderwatch.Event) int {
-	k := entityKey(ev.Actor)
-	for i, e := range evs {
-		if e.Event == ev.Event && (entityKey(e.Actor) == k || unidentified(ev.Actor) || unidentified(e.Actor)) {
+	var kb, eb [128]byte
+	k := appendEntityKey(kb[:0], ev.Actor)
+	for i := range evs {
+		e := &evs[i]
+		if e.Event == ev.Event && (string(appendEntityKey(eb[:0], e.Actor)) == string(k) || unidentified(ev.Actor) || unidentified(e.Actor)) {
 			return i
 		}
 	}
 	return -1
 }
 
-// foldKey identifies an event for folding restatements across sentences.
-func foldKey(ev *borderwatch.Event) string {
-	return ev.Event + "|" + entityKey(ev.Actor) + "|" + locKey(ev.EventLoc) + "|" + ev.Modality
+// appendFoldKey appends what identifies an event for folding restatements
+// across sentences: type, actors, place and modality.
+func appendFoldKey(b []byte, ev *borderwatch.Event) []byte {
+	b = append(b, ev.Event...)
+	b = append(b, '|')
+	b = appendEntityKey(b, ev.Actor)
+	b = append(b, '|')
+	b = append(b, locKey(ev.EventLoc)...)
+	b = append(b, '|')
+	return append(b, ev.Modality...)
 }
 
-func entityKey(es []borderwatch.Entity) string {
-	ks := make([]string, len(es))
-	for i, e := range es {
-		ks[i] = e.Country + "/" + e.Sector + "/" + e.Name
+// appendEntityKey appends the sorted "country/sector/name" keys of es,
+// joined by commas; the keys are compared as the strings they spell.
+func appendEntityKey(b []byte, es []borderwatch.Entity) []byte {
+	switch len(es) {
+	case 0:
+		return b
+	case 1:
+		return appendEntity(b, &es[0])
 	}
-	sort.Strings(ks)
-	return strings.Join(ks, ",")
+	var spanBuf [8][2]int
+	var keyBuf [256]byte
+	keys, spans := keyBuf[:0], spanBuf[:0]
+	for i := range es {
+		from := len(keys)
+		keys = appendEntity(keys, &es[i])
+		spans = append(spans, [2]int{from, len(keys)})
+	}
+	slices.SortFunc(spans, func(x, y [2]int) int { return bytes.Compare(keys[x[0]:x[1]], keys[y[0]:y[1]]) })
+	for i, sp := range spans {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, keys[sp[0]:sp[1]]...)
+	}
+	return b
+}
+
+func appendEntity(b []byte, e *borderwatch.Entity) []byte {
+	b = append(b, e.Country...)
+	b = append(b, '/')
+	b = append(b, e.Sector...)
+	b = append(b, '/')
+	return append(b, e.Name...)
 }
 
 func locKey(l *borderwatch.Location) string {
@@ -238,13 +297,31 @@ func locKey(l *borderwatch.Location) string {
 
 // eventID is stable across reprocessing: doc id, the evidence text, type and
 // actor codes (event-format.md), not offsets.
-func eventID(docID, sentence, typ string, actors []borderwatch.Entity) string {
-	codes := make([]string, len(actors))
-	for i, a := range actors {
-		codes[i] = a.Country + a.Sector
+// The sentence's hash is computed once for all the events of a sentence;
+// the hashed text is built in a stack buffer.
+func eventID(docID string, sentenceHash *[32]byte, typ string, actors []borderwatch.Entity) string {
+	var codeBuf [8]string
+	codes := codeBuf[:0]
+	for _, a := range actors {
+		codes = append(codes, a.Country+a.Sector)
 	}
 	sort.Strings(codes)
-	sh := sha256.Sum256([]byte(sentence))
-	h := sha256.Sum256([]byte(docID + "\x00" + hex.EncodeToString(sh[:8]) + "\x00" + typ + "\x00" + strings.Join(codes, ",")))
-	return "e-" + hex.EncodeToString(h[:6])
+	var buf [256]byte
+	b := append(buf[:0], docID...)
+	b = append(b, 0)
+	b = hex.AppendEncode(b, sentenceHash[:8])
+	b = append(b, 0)
+	b = append(b, typ...)
+	b = append(b, 0)
+	for i, c := range codes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c...)
+	}
+	h := sha256.Sum256(b)
+	var out [2 + 12]byte
+	copy(out[:], "e-")
+	hex.Encode(out[2:], h[:6])
+	return string(out[:])
 }

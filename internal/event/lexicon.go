@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"borderwatch/internal/wordscan"
 )
 
 //go:embed data/triggers.tsv
@@ -34,6 +36,7 @@ type entry struct {
 // lexicon indexes entries by every form of their first token.
 type lexicon struct {
 	byFirst map[string][]*entry
+	first   *wordscan.Map[[]*entry] // byFirst behind a filter: most words start no entry
 	hash    string
 }
 
@@ -95,6 +98,7 @@ func loadLexicon(src string) (*lexicon, error) {
 			lx.byFirst[form] = append(lx.byFirst[form], e)
 		}
 	}
+	lx.first = wordscan.NewMap(lx.byFirst)
 	sum := sha256.Sum256([]byte(src))
 	lx.hash = hex.EncodeToString(sum[:])[:8]
 	return lx, sc.Err()
@@ -127,18 +131,22 @@ func (lx *lexicon) find(toks []token) []match {
 		if !toks[i].word {
 			continue
 		}
-		var best *match
-		for _, e := range lx.byFirst[toks[i].lower] {
+		var best match // best.e == nil: none yet
+		es, _ := lx.first.Get(toks[i].lower)
+		for _, e := range es {
 			if end, ok := matchAt(e, toks, i); ok {
 				// the longest pattern wins; between equals a governor, then the tighter match
-				if best == nil || e.weight > best.e.weight ||
+				if best.e == nil || e.weight > best.e.weight ||
 					e.weight == best.e.weight && (e.kind == kindGovernor && best.e.kind != kindGovernor || end-i < best.end-best.start) {
-					best = &match{e: e, start: i, end: end}
+					best = match{e: e, start: i, end: end}
 				}
 			}
 		}
-		if best != nil {
-			out = append(out, *best)
+		if best.e != nil {
+			if out == nil {
+				out = make([]match, 0, 8)
+			}
+			out = append(out, best)
 		}
 	}
 	return out

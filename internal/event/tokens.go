@@ -24,35 +24,41 @@ func tokenize(s string) []token { return tokenizeInto(make([]token, 0, len(s)/6+
 var tokenPool = sync.Pool{New: func() any { return new([]token) }}
 
 func tokenizeInto(toks []token, s string) []token {
+	// Lower-cased ASCII words ("Taliban" -> "taliban") are written to one
+	// buffer and made strings together at the end: one allocation per
+	// sentence instead of one per capitalised word.
+	var arenaBuf [256]byte
+	arena := arenaBuf[:0]
+	type fixup struct{ tok, from, to int }
+	var fixBuf [32]fixup
+	fixes := fixBuf[:0]
 	i := 0
 	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf { // ASCII fast path for spaces and letters
-			if c == ' ' {
-				i++
-				continue
-			}
+		if s[i] == ' ' {
+			i++
+			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s, i)
 		switch {
-		case unicode.IsSpace(r):
+		case isSpace(r):
 			i += size
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case isAlnum(r):
 			j := i + size
 			for j < len(s) {
-				r2, s2 := utf8.DecodeRuneInString(s[j:])
-				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+				r2, s2 := decodeRune(s, j)
+				if isAlnum(r2) {
 					j += s2
 					continue
 				}
 				// keep "1,037", "3.5", "al-Qaeda", "don't" together
 				if (r2 == ',' || r2 == '.' || r2 == '-' || r2 == '\'' || r2 == '’') && j+s2 < len(s) {
-					r3, _ := utf8.DecodeRuneInString(s[j+s2:])
+					r3, _ := decodeRune(s, j+s2)
 					if r2 == ',' || r2 == '.' {
 						if unicode.IsDigit(r3) && unicode.IsDigit(lastRune(s[i:j])) {
 							j += s2
 							continue
 						}
-					} else if unicode.IsLetter(r3) || unicode.IsDigit(r3) {
+					} else if isAlnum(r3) {
 						if (r2 == '\'' || r2 == '’') && (r3 == 's' || r3 == 'S') && wordEndsAt(s, j+s2+1) {
 							break // possessive: "Tajikistan's"
 						}
@@ -63,7 +69,24 @@ func tokenizeInto(toks []token, s string) []token {
 				break
 			}
 			w := s[i:j]
-			toks = append(toks, token{start: i, end: j, lower: lowerWord(w), word: true, upper: unicode.IsUpper(r)})
+			t := token{start: i, end: j, word: true, upper: isUpper(r)}
+			switch wordCase(w) {
+			case caseLower:
+				t.lower = w
+			case caseASCIIUpper:
+				from := len(arena)
+				for k := 0; k < len(w); k++ {
+					c := w[k]
+					if 'A' <= c && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					arena = append(arena, c)
+				}
+				fixes = append(fixes, fixup{len(toks), from, len(arena)})
+			default:
+				t.lower = strings.ToLower(w)
+			}
+			toks = append(toks, t)
 			i = j
 		default:
 			// possessive 's as its own token
@@ -72,14 +95,71 @@ func tokenizeInto(toks []token, s string) []token {
 				i += size + 1
 				continue
 			}
-			toks = append(toks, token{start: i, end: i + size, lower: normPunct(r)})
+			toks = append(toks, token{start: i, end: i + size, lower: normPunct(r, s[i:i+size])})
 			i += size
+		}
+	}
+	if len(fixes) > 0 {
+		lows := string(arena)
+		for _, f := range fixes {
+			toks[f.tok].lower = lows[f.from:f.to]
 		}
 	}
 	return toks
 }
 
-func normPunct(r rune) string {
+const (
+	caseLower      = iota // no upper-case ASCII letter, no other script: its own lower case
+	caseASCIIUpper        // ASCII with some upper-case letter
+	caseOther             // another script: Unicode lower-casing
+)
+
+func wordCase(w string) int {
+	c := caseLower
+	for i := 0; i < len(w); i++ {
+		switch b := w[i]; {
+		case b >= utf8.RuneSelf:
+			return caseOther
+		case 'A' <= b && b <= 'Z':
+			c = caseASCIIUpper
+		}
+	}
+	return c
+}
+
+// normPunct maps quote and dash variants to ASCII; any other mark is its
+// own bytes (raw), which costs no allocation, or U+FFFD for an invalid byte.
+// decodeRune, isSpace, isAlnum and isUpper are the utf8 and unicode
+// functions with a fast path for ASCII, most of a sentence's bytes.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || '\t' <= r && r <= '\r'
+	}
+	return unicode.IsSpace(r)
+}
+
+func isAlnum(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func isUpper(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsUpper(r)
+}
+
+func normPunct(r rune, raw string) string {
 	switch r {
 	case '“', '”', '„', '«', '»':
 		return "\""
@@ -87,8 +167,10 @@ func normPunct(r rune) string {
 		return "'"
 	case '–', '—':
 		return "-"
+	case utf8.RuneError:
+		return string(r)
 	}
-	return string(r)
+	return raw
 }
 
 func lastRune(s string) rune {
@@ -102,16 +184,4 @@ func wordEndsAt(s string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-}
-
-// lowerWord lower-cases a word, without allocating when it has no upper-case
-// ASCII letter and no other script.
-func lowerWord(w string) string {
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			return strings.ToLower(w)
-		}
-	}
-	return w
 }

@@ -32,6 +32,12 @@ type token struct {
 	poss       bool // followed by 's
 	connector  bool // e, i, ye: a linking particle inside a name
 	class      wordClass
+	// longestExact's answer from this token, kept so that FindIn does not
+	// look up again what NewDocContext looked up: exactSpan is 0 when not
+	// yet known, -1 when no name starts here, else the match's token count,
+	// and exactV the byKey value of the match.
+	exactSpan int8
+	exactV    int32
 }
 
 // wordClass flags what a word can do in a place phrase, looked up once per
@@ -90,6 +96,14 @@ var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 64); return &s
 
 func tokenizeInto(toks []token, s string) []token {
 	brk, comma, hyphen := true, false, false
+	// Folded keys that differ from the text ("Taliban" -> "taliban") are
+	// written to one buffer and turned into strings together at the end:
+	// one allocation per call instead of one per capitalised word.
+	var arenaBuf [512]byte
+	arena := arenaBuf[:0]
+	type fixup struct{ tok, from, to int }
+	var fixBuf [48]fixup
+	fixes := fixBuf[:0]
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -114,16 +128,23 @@ func tokenizeInto(toks []token, s string) []token {
 		start := i
 		end := i
 		poss := false
+		// what the word holds, noted on the way so that it is not read again:
+		// it is its own folded key when it has no capital, no other script
+		// and no ASCII apostrophe
+		hasUpper, hasLower, nonASCII, quote := false, false, false, false
 		for i < len(s) {
 			if c := s[i]; c < utf8.RuneSelf {
 				if (c|0x20 >= 'a' && c|0x20 <= 'z') || (c >= '0' && c <= '9') {
+					hasUpper = hasUpper || 'A' <= c && c <= 'Z'
+					hasLower = hasLower || 'a' <= c && c <= 'z'
 					i++
 					end = i
 					continue
 				}
 			}
 			r, w := utf8.DecodeRuneInString(s[i:])
-			if isWordRune(r) {
+			if isWordRune(r) { // not ASCII: those took the branch above
+				nonASCII = true
 				i += w
 				end = i
 				continue
@@ -137,6 +158,9 @@ func tokenizeInto(toks []token, s string) []token {
 						i += w + nw
 						break
 					}
+					// inside the word: the next rune, a word rune, is taken next
+					quote = quote || r == '\''
+					nonASCII = nonASCII || r >= utf8.RuneSelf
 					i += w
 					continue
 				}
@@ -144,38 +168,50 @@ func tokenizeInto(toks []token, s string) []token {
 			break
 		}
 		text := s[start:end]
-		key := foldKey(text)
+		var kb []byte // the folded key when it differs from text
+		key := text
+		if hasUpper || nonASCII || quote {
+			from := len(arena)
+			arena = foldWord(arena, text)
+			kb = arena[from:]
+			fixes = append(fixes, fixup{len(toks), from, len(arena)})
+			key = "" // set from the arena below
+		}
 		upper := text[0] >= 'A' && text[0] <= 'Z'
 		if text[0] >= utf8.RuneSelf {
 			upper = unicode.IsUpper(firstRune(text))
 		}
-		t := token{start: start, end: end, key: key, upper: upper, allUpper: upper && isAllUpper(text),
+		allUpper := upper && !hasLower
+		if upper && nonASCII {
+			allUpper = isAllUpper(text)
+		}
+		t := token{start: start, end: end, key: key, upper: upper, allUpper: allUpper,
 			brk: brk, comma: comma, hyphen: hyphen && !brk, poss: poss}
-		t.connector = !upper && (key == "e" || key == "i" || key == "y" || key == "ye" || key == "yi")
-		if len(key) >= 2 && key[0]-'a' < 26 && key[1]-'a' < 26 && classInitials[key[0]-'a'][key[1]-'a'] {
-			t.class = wordClasses[key]
+		if kb != nil {
+			t.connector, t.class = wordTraits(kb, upper)
+		} else {
+			t.connector, t.class = wordTraits([]byte(key), upper) // no copy: the bytes do not escape
 		}
 		toks = append(toks, t)
 		brk, comma, hyphen = poss, false, false
 	}
+	if len(fixes) > 0 {
+		keys := string(arena)
+		for _, f := range fixes {
+			toks[f.tok].key = keys[f.from:f.to]
+		}
+	}
 	return toks
 }
 
-// foldKey folds one word; plain lower-case ASCII, most words of a sentence,
-// is returned as is without allocating.
-func foldKey(w string) string {
-	plain := true
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') || c == '\'' {
-			plain = false
-			break
-		}
+// wordTraits says whether a folded word links a name's parts and what it
+// can do in a place phrase.
+func wordTraits(k []byte, upper bool) (connector bool, class wordClass) {
+	connector = !upper && isConnector(k)
+	if len(k) >= 2 && k[0]-'a' < 26 && k[1]-'a' < 26 && classInitials[k[0]-'a'][k[1]-'a'] {
+		class = wordClasses[string(k)]
 	}
-	if plain {
-		return w
-	}
-	var buf [32]byte
-	return string(foldWord(buf[:0], w))
+	return connector, class
 }
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
@@ -199,8 +235,18 @@ const maxNameTokens = 7
 // longestExact finds the longest run of tokens from i whose folded key is a
 // known name. It returns the last token index and the places, or nil.
 func (g *Gazetteer) longestExact(toks []token, i int) (int, []int32) {
+	// A known answer holds when no name starts here, or when the name ends
+	// inside toks: toks may be a sentence cut from the document the answer
+	// was found in, whose words after the sentence could only have made a
+	// longer match.
+	switch span := toks[i].exactSpan; {
+	case span < 0:
+		return -1, nil
+	case span > 0 && i+int(span)-1 < len(toks):
+		return i + int(span) - 1, g.idsOf(toks[i].exactV)
+	}
 	var key []byte
-	bestJ, best := -1, []int32(nil)
+	bestJ, best, bestV := -1, []int32(nil), int32(0)
 	var scratch [64]byte
 	key = scratch[:0]
 	for j := i; j < len(toks) && j < i+maxNameTokens; j++ {
@@ -222,8 +268,13 @@ func (g *Gazetteer) longestExact(toks []token, i int) (int, []int32) {
 		}
 		key = append(key, t.key...)
 		if v, ok := g.byKey[string(key)]; ok {
-			bestJ, best = j, g.idsOf(v)
+			bestJ, best, bestV = j, g.idsOf(v), v
 		}
+	}
+	if bestJ < 0 {
+		toks[i].exactSpan = -1
+	} else if bestJ-i+1 <= maxNameTokens {
+		toks[i].exactSpan, toks[i].exactV = int8(bestJ-i+1), bestV
 	}
 	return bestJ, best
 }
@@ -261,17 +312,64 @@ func (g *Gazetteer) Find(sentence string, dc *DocContext) []PlaceMention {
 		*tp = toks[:0]
 		tokenPool.Put(tp)
 	}()
-	if len(toks) == 0 {
-		return nil
+	if out := g.find(nil, sentence, toks, dc, true); len(out) > 0 {
+		return out
 	}
-	var out []PlaceMention
+	return nil
+}
+
+// FindIn appends to dst what Find returns for the sentence text[start:end]
+// of the document dc was made from, without the Candidates (extraction
+// needs the best reading only). It reads the tokens NewDocContext already
+// made; offsets are relative to start. A span that cuts through a word is
+// tokenised anew.
+func (g *Gazetteer) FindIn(dst []PlaceMention, dc *DocContext, start, end int) []PlaceMention {
+	sentence := dc.text[start:end]
+	all := *dc.toks
+	i, _ := slices.BinarySearchFunc(all, start, func(t token, off int) int { return t.start - off })
+	j, _ := slices.BinarySearchFunc(all, end, func(t token, off int) int { return t.start - off })
+	if (i > 0 && all[i-1].end > start) || (j > i && all[j-1].end > end) {
+		tp := tokenPool.Get().(*[]token)
+		toks := tokenizeInto((*tp)[:0], sentence)
+		defer func() {
+			clear(toks)
+			*tp = toks[:0]
+			tokenPool.Put(tp)
+		}()
+		return g.find(dst, sentence, toks, dc, false)
+	}
+	tp := tokenPool.Get().(*[]token)
+	toks := append((*tp)[:0], all[i:j]...)
+	defer func() {
+		clear(toks)
+		*tp = toks[:0]
+		tokenPool.Put(tp)
+	}()
+	for k := range toks {
+		toks[k].start -= start
+		toks[k].end -= start
+	}
+	if len(toks) > 0 {
+		// what precedes the sentence is no part of it
+		toks[0].brk, toks[0].comma, toks[0].hyphen = true, false, false
+	}
+	return g.find(dst, sentence, toks, dc, false)
+}
+
+// find appends the places of a tokenised sentence to out; cands says
+// whether to fill each mention's Candidates.
+func (g *Gazetteer) find(out []PlaceMention, sentence string, toks []token, dc *DocContext, cands bool) []PlaceMention {
+	if len(toks) == 0 {
+		return out
+	}
+	out0 := len(out)
 	var matchBuf [8]match
 	matches := matchBuf[:0]
 	var sentCountries map[string]bool
 	for i := 0; i < len(toks); i++ {
 		if b, n := g.borderPhrase(toks, i, dc); n > 0 {
 			if b.key != "" {
-				out = append(out, g.borderMention(sentence, toks, i, i+n-1, b))
+				out = append(out, g.borderMention(sentence, toks, i, i+n-1, b, cands))
 			}
 			i += n - 1
 			continue
@@ -284,14 +382,15 @@ func (g *Gazetteer) Find(sentence string, dc *DocContext) []PlaceMention {
 		skel := false
 		if idx == nil {
 			// A transliteration variant of a one- or two-word name.
+			var sk, kb [64]byte
 			if len(t.key) >= 5 {
-				if c := g.bySkel[skeleton(t.key)]; len(c) > 0 {
+				if c := g.bySkel[string(appendSkeleton(sk[:0], t.key))]; len(c) > 0 {
 					j, idx, skel = i, c, true
 				}
 			}
 			if idx == nil && i+1 < len(toks) && !toks[i+1].brk && toks[i+1].upper {
-				k := t.key + " " + toks[i+1].key
-				if c := g.bySkel[skeleton(k)]; len(c) > 0 {
+				k := append(append(append(kb[:0], t.key...), ' '), toks[i+1].key...)
+				if c := g.bySkel[string(appendSkeleton(sk[:0], k))]; len(c) > 0 {
 					j, idx, skel = i+1, c, true
 				}
 			}
@@ -326,6 +425,7 @@ func (g *Gazetteer) Find(sentence string, dc *DocContext) []PlaceMention {
 			i = m.genAt
 		}
 	}
+	out = slices.Grow(out, len(matches))
 	for k := range matches {
 		m := &matches[k]
 		h := hints{feature: m.gen, sentence: sentCountries, skeleton: m.skel}
@@ -351,11 +451,11 @@ func (g *Gazetteer) Find(sentence string, dc *DocContext) []PlaceMention {
 				h.qualCtry = c
 			}
 		}
-		if pm, ok := g.resolve(sentence, toks, m, dc, &h); ok {
+		if pm, ok := g.resolve(sentence, toks, m, dc, &h, cands); ok {
 			out = append(out, pm)
 		}
 	}
-	slices.SortFunc(out, func(a, b PlaceMention) int { return a.Start - b.Start })
+	slices.SortFunc(out[out0:], func(a, b PlaceMention) int { return a.Start - b.Start })
 	return out
 }
 
@@ -427,7 +527,7 @@ func (g *Gazetteer) eligible(p *Place, toks []token, m *match, dc *DocContext, h
 }
 
 // resolve scores the readings of a match and builds the mention.
-func (g *Gazetteer) resolve(sentence string, toks []token, m *match, dc *DocContext, h *hints) (PlaceMention, bool) {
+func (g *Gazetteer) resolve(sentence string, toks []token, m *match, dc *DocContext, h *hints, cands bool) (PlaceMention, bool) {
 	type scored struct {
 		i int32
 		s float64
@@ -487,8 +587,10 @@ func (g *Gazetteer) resolve(sentence string, toks []token, m *match, dc *DocCont
 		}
 	}
 	// The runners-up worth a reviewer's look: close in score, at most 3.
-	pm.Candidates = make([]Place, 0, min(n, 3))
-	for k := 0; k < n && k < 3; k++ {
+	if cands {
+		pm.Candidates = make([]Place, 0, min(n, 3))
+	}
+	for k := 0; cands && k < n && k < 3; k++ {
 		if k > 0 && best[0].s-best[k].s > 2 {
 			break
 		}
@@ -559,7 +661,7 @@ func (g *Gazetteer) locationWith(p *Place, text, border string, km float64) bord
 }
 
 // borderMention builds the mention of a border phrase.
-func (g *Gazetteer) borderMention(sentence string, toks []token, i, j int, b borderRef) PlaceMention {
+func (g *Gazetteer) borderMention(sentence string, toks []token, i, j int, b borderRef, cands bool) PlaceMention {
 	start, end := toks[i].start, toks[j].end
 	text := sentence[start:end]
 	key := b.key
@@ -570,6 +672,8 @@ func (g *Gazetteer) borderMention(sentence string, toks []token, i, j int, b bor
 	if i > 0 && toks[i-1].class&clPrep != 0 && !toks[i].brk {
 		pm.Prep = toks[i-1].key
 	}
-	pm.Candidates = []Place{{Name: loc.Name, Country: b.owner, Feature: FeatureBorder, Source: "naturalearth"}}
+	if cands {
+		pm.Candidates = []Place{{Name: loc.Name, Country: b.owner, Feature: FeatureBorder, Source: "naturalearth"}}
+	}
 	return pm
 }

@@ -80,7 +80,19 @@ var latinBase = func() map[rune]rune {
 
 // foldWord folds one word (no spaces) into dst.
 func foldWord(dst []byte, w string) []byte {
-	for _, r := range w {
+	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf { // foldRune's ASCII case, inline
+			i++
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != '\'' && c != '`' && c != 0 { // foldRune's vanishing characters
+				dst = append(dst, c)
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w[i:])
+		i += n
 		f := foldRune(r)
 		switch {
 		case f == 0:
@@ -148,8 +160,11 @@ func isConnector(w []byte) bool {
 // usual transliteration variants (e/i, o/u, q/k, gh/g, w/v, ou/u, doubled
 // letters, spaces): "sheghnan" and "shighnan", "konduz" and "qunduz",
 // "tirmiz" and "termez" share one. It is a second, weaker index.
-func skeleton(key string) string {
-	b := make([]byte, 0, len(key))
+func skeleton(key string) string { return string(appendSkeleton(make([]byte, 0, len(key)), key)) }
+
+// appendSkeleton appends the skeleton of key to b; Find looks it up from a
+// stack buffer without allocating.
+func appendSkeleton[S ~string | ~[]byte](b []byte, key S) []byte {
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		switch c {
@@ -176,5 +191,5 @@ func skeleton(key string) string {
 		}
 		b = append(b, c)
 	}
-	return string(b)
+	return b
 }

@@ -24,6 +24,23 @@ type DocContext struct {
 	Borders   map[string]int       // "AFG-TJK" -> mentions
 	Main      string               // the country mentioned most, "" when none
 	total     float64
+
+	// The document's tokens, kept so that FindIn need not tokenise each
+	// sentence again; text is what they index.
+	text string
+	toks *[]token
+}
+
+// Release returns the document's tokens for reuse; dc must not be passed
+// to FindIn afterwards (Find still works).
+func (dc *DocContext) Release() {
+	if dc == nil || dc.toks == nil {
+		return
+	}
+	clear(*dc.toks) // drop string references before pooling
+	*dc.toks = (*dc.toks)[:0]
+	tokenPool.Put(dc.toks)
+	dc.toks, dc.text = nil, ""
 }
 
 // Province is an admin1 area of a country.
@@ -69,11 +86,8 @@ func (g *Gazetteer) NewDocContext(text string) *DocContext {
 	dc := newDocContext()
 	tp := tokenPool.Get().(*[]token)
 	toks := tokenizeInto((*tp)[:0], text)
-	defer func() {
-		clear(toks)
-		*tp = toks[:0]
-		tokenPool.Put(tp)
-	}()
+	*tp = toks
+	dc.text, dc.toks = text, tp
 	for i := 0; i < len(toks); i++ {
 		if b, n := g.borderPhrase(toks, i, dc); n > 0 {
 			if b.key != "" {

@@ -101,12 +101,12 @@ func (x *Extractor) Extract(doc borderwatch.Document) (Result, error) {
 	isHTML := raw != ""
 	if !isHTML {
 		raw = doc.Text
-		isHTML = text.Sniff([]byte(raw)) == text.HTML
+		isHTML = text.SniffString(raw) == text.HTML
 	}
 	if isHTML {
 		art, err = text.FromHTML([]byte(raw), doc.URL)
 	} else {
-		art, err = text.FromPlain([]byte(raw))
+		art, err = text.FromPlainString(raw)
 	}
 	if err != nil {
 		return res, err
@@ -152,59 +152,76 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 	}
 	sents := sentence.Split(clean)
 	in := make([]event.Sentence, len(sents))
+	// Dates and quantities (small) are carved from one slice per kind for
+	// the whole document, capped so no sentence can append into the next.
+	var (
+		dateBuf = make([]event.Date, 0, len(sents)/2)
+		qtyBuf  = make([]event.Quantity, 0, len(sents)/2)
+		// scratch, reused by every sentence
+		pms []geo.PlaceMention
+		ams []actor.Mention
+		ds  []date.Mention
+		qs  []quantity.Quantity
+	)
 	for i, s := range sents {
-		es := event.Sentence{Sentence: s}
-		hasEvent := x.coder.Prepare(&es)
-		var ds []date.Mention
+		es := &in[i] // filled in place: a Sentence is large
+		es.Sentence = s
+		hasEvent := x.coder.Prepare(es)
+		ds = ds[:0]
 		if hasEvent {
-			ds = date.Find(s.Text, ref)
+			ds = date.FindAppend(ds, s.Text, ref)
 		}
 		on := ref.Published
-		es.Dates = make([]event.Date, 0, len(ds))
+		n0 := len(dateBuf)
 		for _, d := range ds {
-			es.Dates = append(es.Dates, event.Date{Start: d.Start, End: d.End, Text: d.Text, From: d.From, To: d.To,
+			dateBuf = append(dateBuf, event.Date{Start: d.Start, End: d.End, Text: d.Text, From: d.From, To: d.To,
 				Precision: d.Precision, Explicit: d.Explicit, Relative: d.Relative})
 			if !d.From.IsZero() && on.IsZero() {
 				on = d.From
 			}
 		}
+		es.Dates = dateBuf[n0:len(dateBuf):len(dateBuf)]
 		if on.IsZero() && ref.Year > 0 {
 			on = time.Date(ref.Year, 7, 1, 0, 0, 0, 0, time.UTC)
 		}
 		if !hasEvent && !mayNamePerson(s.Text) {
-			in[i] = es
 			continue
 		}
-		ams := x.actors.Find(s.Text, on)
-		es.Actors = make([]event.Actor, 0, len(ams))
+		ams = x.actors.FindAppend(ams[:0], s.Text, on)
+		if len(ams) > 0 {
+			es.Actors = make([]event.Actor, 0, len(ams))
+		}
 		for _, m := range ams {
 			es.Actors = append(es.Actors, event.Actor{Start: m.Start, End: m.End, Text: m.Text, Name: m.Name,
 				Country: m.Country, Sector: m.Sector, Kind: string(m.Kind), Plural: m.Plural})
 		}
 		if !hasEvent {
-			in[i] = es
 			continue
 		}
 		if x.gaz != nil {
-			pms := x.gaz.Find(s.Text, dc)
-			es.Places = make([]event.Place, 0, len(pms))
-			for _, p := range pms {
+			pms = x.gaz.FindIn(pms[:0], dc, s.Start, s.End)
+			if len(pms) > 0 {
+				es.Places = make([]event.Place, 0, len(pms))
+			}
+			for k := range pms {
+				p := &pms[k] // a PlaceMention is large: no copy
 				es.Places = append(es.Places, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
 					Loc: p.Loc, Ambiguous: p.Ambiguous})
 			}
 		}
-		qs := quantity.Find(s.Text)
-		es.Quantities = make([]event.Quantity, 0, len(qs))
+		qs = quantity.FindAppend(qs[:0], s.Text)
+		n0 = len(qtyBuf)
 		for _, q := range qs {
-			es.Quantities = append(es.Quantities, event.Quantity{Start: q.Start, End: q.End, Text: q.Text, Value: q.Value,
+			qtyBuf = append(qtyBuf, event.Quantity{Start: q.Start, End: q.End, Text: q.Text, Value: q.Value,
 				Qualifier: q.Qualifier, Unit: q.Unit, Kind: q.Kind, Vague: q.Vague})
 		}
-		in[i] = es
+		es.Quantities = qtyBuf[n0:len(qtyBuf):len(qtyBuf)]
 	}
 	doc := event.Doc{ID: docID, Ref: ref.Published, RefYear: ref.Year, Coder: x.name, IsDemonym: x.isDemonym,
 		Home: x.datelineCountry(clean)}
 	events := x.coder.Code(doc, in)
 	x.coder.Release(in)
+	dc.Release()
 	return events
 }
 

@@ -63,19 +63,23 @@ const (
 // tokenPool reuses token buffers: Find runs on every sentence.
 var tokenPool = sync.Pool{New: func() any { b := make([]token, 0, 64); return &b }}
 
-func Find(sentence string) []Quantity {
+func Find(sentence string) []Quantity { return FindAppend(nil, sentence) }
+
+// FindAppend appends the quantities of sentence to dst, so that a caller
+// can reuse one buffer for every sentence.
+func FindAppend(dst []Quantity, sentence string) []Quantity {
 	if !quickHot(sentence) {
-		return nil
+		return dst
 	}
 	bp := tokenPool.Get().(*[]token)
 	defer func() { *bp = (*bp)[:0]; tokenPool.Put(bp) }()
 	toks, hot := tokenize(sentence, (*bp)[:0])
 	*bp = toks
 	if !hot {
-		return nil
+		return dst
 	}
 	f := finder{t: toks}
-	var out []Quantity
+	out := dst
 	for i := 0; i < len(toks); {
 		if !canStart(toks[i]) {
 			i++

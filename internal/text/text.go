@@ -10,7 +10,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -62,13 +64,23 @@ const sniffWindow = 1024
 // <!doctype html>, <html or <body there, or two closed paragraphs, or
 // starts with a tag and has another marker (<head, <meta, <p, <div, ...).
 func Sniff(raw []byte) Kind {
-	head := bytes.TrimLeft(bytes.TrimPrefix(raw, utf8BOM), " \t\r\n\f")
+	return sniffHead(bytes.TrimLeft(bytes.TrimPrefix(raw, utf8BOM), " \t\r\n\f"))
+}
+
+// SniffString is Sniff for a document held in a string, without copying it.
+func SniffString(raw string) Kind {
+	return sniffHead(strings.TrimLeft(strings.TrimPrefix(raw, string(utf8BOM)), " \t\r\n\f"))
+}
+
+// sniffHead is Sniff on the document after its BOM and leading white space.
+func sniffHead[S ~string | ~[]byte](head S) Kind {
 	if len(head) > sniffWindow {
 		head = head[:sniffWindow]
 	}
 	var buf [sniffWindow]byte
 	lower := buf[:len(head)]
-	for i, c := range head {
+	for i := 0; i < len(head); i++ {
+		c := head[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
@@ -103,11 +115,19 @@ var (
 )
 
 // FromPlain cleans a plain-text document.
-func FromPlain(raw []byte) (Article, error) {
+func FromPlain(raw []byte) (Article, error) { return fromPlain(raw) }
+
+// FromPlainString is FromPlain for a document held in a string: it spares
+// the copy into []byte and the copy back.
+func FromPlainString(raw string) (Article, error) { return fromPlain(raw) }
+
+func fromPlain[S ~string | ~[]byte](raw S) (Article, error) {
 	if err := checkRaw(raw); err != nil {
 		return Article{}, err
 	}
-	raw = bytes.TrimPrefix(raw, utf8BOM)
+	if hasBOM(raw) {
+		raw = raw[len(utf8BOM):]
+	}
 	if off := invalidUTF8At(raw); off >= 0 {
 		return Article{}, fmt.Errorf("text: first bad byte sequence at byte offset %d: %w", off, ErrInvalidUTF8)
 	}
@@ -128,19 +148,20 @@ func FromPlain(raw []byte) (Article, error) {
 const binarySample = 8 << 10
 
 // checkRaw refuses input that is too large, empty or binary.
-func checkRaw(raw []byte) error {
+func checkRaw[S ~string | ~[]byte](raw S) error {
 	if len(raw) > MaxBytes {
 		return fmt.Errorf("text: %d bytes is more than the %d-byte limit: %w", len(raw), MaxBytes, ErrTooLarge)
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
+	if isBlank(raw) {
 		return fmt.Errorf("text: %d bytes of white space only: %w", len(raw), ErrEmpty)
 	}
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
+	if i := indexNUL(raw); i >= 0 {
 		return fmt.Errorf("text: NUL byte at offset %d: %w", i, ErrBinary)
 	}
 	sample := raw[:min(len(raw), binarySample)]
 	control := 0
-	for _, c := range sample {
+	for k := 0; k < len(sample); k++ {
+		c := sample[k]
 		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' || c == 0x7f {
 			control++
 		}
@@ -154,8 +175,8 @@ func checkRaw(raw []byte) error {
 }
 
 // invalidUTF8At returns the offset of the first invalid UTF-8 sequence, or -1.
-func invalidUTF8At(b []byte) int {
-	if utf8.Valid(b) {
+func invalidUTF8At[S ~string | ~[]byte](b S) int {
+	if validUTF8(b) {
 		return -1
 	}
 	for i := 0; i < len(b); {
@@ -163,11 +184,62 @@ func invalidUTF8At(b []byte) int {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRune(b[i:])
+		r, size := decodeRune(b, i)
 		if r == utf8.RuneError && size == 1 {
 			return i
 		}
 		i += size
 	}
 	return -1
+}
+
+// The helpers below serve checkRaw and invalidUTF8At on both forms of a
+// document; strings and byte slices go to their own fast library functions.
+
+func hasBOM[S ~string | ~[]byte](s S) bool {
+	return len(s) >= len(utf8BOM) && string(s[:len(utf8BOM)]) == string(utf8BOM)
+}
+
+func validUTF8[S ~string | ~[]byte](s S) bool {
+	switch v := any(s).(type) {
+	case string:
+		return utf8.ValidString(v)
+	case []byte:
+		return utf8.Valid(v)
+	}
+	return utf8.ValidString(string(s))
+}
+
+func indexNUL[S ~string | ~[]byte](s S) int {
+	switch v := any(s).(type) {
+	case string:
+		return strings.IndexByte(v, 0)
+	case []byte:
+		return bytes.IndexByte(v, 0)
+	}
+	return strings.IndexByte(string(s), 0)
+}
+
+func decodeRune[S ~string | ~[]byte](s S, i int) (rune, int) {
+	var buf [utf8.UTFMax]byte
+	return utf8.DecodeRune(buf[:copy(buf[:], s[i:])])
+}
+
+// isBlank reports whether s is white space only, as bytes.TrimSpace sees it.
+func isBlank[S ~string | ~[]byte](s S) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := decodeRune(s, i)
+		if !unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
 }

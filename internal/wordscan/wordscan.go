@@ -1,7 +1,8 @@
-// Package wordscan holds the byte-level helpers that the date and quantity
-// scanners share: ASCII letter and digit tests, ordinal suffixes, and an
-// index of a word table by first letter and length that dismisses most
-// words, and most sentences, without a map lookup.
+// Package wordscan holds the byte-level helpers that the scanners of the
+// extraction stages share: ASCII letter and digit tests, ordinal suffixes,
+// an index of a word table by first letter and length that dismisses most
+// words, and most sentences, without a map lookup, and word sets and maps
+// with such a filter in front (Set, Map).
 package wordscan
 
 import (
