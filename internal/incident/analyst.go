@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"borderwatch"
 )
 
 // ErrNotFound is returned for an unknown incident or event id.
@@ -19,6 +21,9 @@ func (g *Grouper) live(id string) (*incident, error) {
 	}
 	if inc.MergedInto != "" {
 		return nil, fmt.Errorf("incident: %s was merged into %s", id, inc.MergedInto)
+	}
+	if len(inc.Members) == 0 {
+		return nil, fmt.Errorf("incident: every event of %s was rejected", id)
 	}
 	return inc, nil
 }
@@ -182,3 +187,84 @@ func (g *Grouper) GradeSource(outlet, grade, user string) error {
 
 // Decisions lists every analyst decision in the order made.
 func (g *Grouper) Decisions() []Decision { return slices.Clone(g.decisions) }
+
+// memberOf returns the incident holding an event and the event's index in it.
+func (g *Grouper) memberOf(eventID string) (*incident, int, error) {
+	id, ok := g.eventInc[eventID]
+	if !ok {
+		return nil, 0, fmt.Errorf("%w: event %s in any incident", ErrNotFound, eventID)
+	}
+	inc := g.incidents[id]
+	i := slices.IndexFunc(inc.Members, func(m Member) bool { return m.EventID == eventID })
+	if i < 0 {
+		return nil, 0, fmt.Errorf("%w: event %s in incident %s", ErrNotFound, eventID, id)
+	}
+	return inc, i, nil
+}
+
+// Correct replaces an event of an incident by the analyst's corrected
+// version: the incident's type, window, place, sources and disagreements
+// are derived again from its members. The event stays in its incident:
+// moving it is a split, which the analyst decides separately.
+func (g *Grouper) Correct(ev borderwatch.Event, user string) (Incident, error) {
+	if err := checkUser(user); err != nil {
+		return Incident{}, err
+	}
+	inc, i, err := g.memberOf(ev.ID)
+	if err != nil {
+		return Incident{}, err
+	}
+	if borderwatch.Quad(ev.Event) == 0 {
+		return Incident{}, fmt.Errorf("incident: correct %s: unknown event type %q", ev.ID, ev.Event)
+	}
+	for _, d := range []*string{ev.Date, ev.EndDate} {
+		if d != nil && *d != "" {
+			if _, err := parseDay(*d); err != nil {
+				return Incident{}, fmt.Errorf("incident: correct %s: %w", ev.ID, err)
+			}
+		}
+	}
+	old := inc.Members[i]
+	ds := g.docs[old.DocID]
+	if ds == nil {
+		return Incident{}, fmt.Errorf("%w: document %s of event %s", ErrNotFound, old.DocID, ev.ID)
+	}
+	m := g.member(ds, ev)
+	m.Credibility = old.Credibility
+	inc.Members[i] = m
+	g.decide(inc, Decision{Kind: "review", Incidents: []string{inc.ID}, Events: []string{ev.ID}, Value: "corrected", User: user})
+	return inc.copy(), nil
+}
+
+// Reject takes an event the analyst found wrongly extracted out of its
+// incident. An incident left with no events is no longer listed and takes
+// no new reports; a later report of the same thing starts a new incident.
+func (g *Grouper) Reject(eventID, user string) (Incident, error) {
+	if err := checkUser(user); err != nil {
+		return Incident{}, err
+	}
+	inc, i, err := g.memberOf(eventID)
+	if err != nil {
+		return Incident{}, err
+	}
+	inc.Members = slices.Delete(inc.Members, i, i+1)
+	delete(g.eventInc, eventID)
+	g.decide(inc, Decision{Kind: "review", Incidents: []string{inc.ID}, Events: []string{eventID}, Value: "rejected", User: user})
+	return inc.copy(), nil
+}
+
+// decide records an analyst's decision on one incident and derives the
+// incident again from its members.
+func (g *Grouper) decide(inc *incident, d Decision) {
+	d.At = g.opts.Now()
+	inc.Decisions = append(inc.Decisions, d)
+	g.decisions = append(g.decisions, d)
+	inc.Updated = d.At
+	if len(inc.Members) == 0 {
+		inc.reset()
+		inc.Sources, inc.Independent, inc.Disagreements = nil, 0, nil
+		delete(g.control, inc.ID)
+		return
+	}
+	g.derive(inc)
+}

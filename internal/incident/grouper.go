@@ -376,7 +376,7 @@ func (g *Grouper) place(m Member, grp string) (id string, created bool, merged [
 
 // fits applies the hard rules (dates, place, actors) and scores closeness.
 func (g *Grouper) fits(inc *incident, m *Member, w window, hasW bool, keys []string, grp string) (bool, float64) {
-	if inc.MergedInto != "" {
+	if inc.MergedInto != "" || len(inc.Members) == 0 { // merged away, or every event rejected
 		return false, 0
 	}
 	if hasW != inc.hasWin || hasW && !overlaps(inc.win, w) {
