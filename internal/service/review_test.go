@@ -8,6 +8,7 @@ import (
 	"borderwatch/internal/demo"
 	"borderwatch/internal/incident"
 	"borderwatch/internal/store"
+	"borderwatch/internal/store/storetest"
 )
 
 // An analyst's event review goes into the store (so reprocessing keeps it)
@@ -15,7 +16,7 @@ import (
 // restart.
 func TestEventReviewReachesIncidentAndSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
-	dsn := "file:" + t.TempDir() + "/review.db"
+	dsn := storetest.SQLiteDSN(t)
 	db := openStore(t, dsn)
 	svc, _, err := Open(ctx, db, incident.Options{Dict: dict(t)})
 	if err != nil {
