@@ -377,3 +377,40 @@ func (s *Incidents) GradeClaim(ctx context.Context, eventID string, credibility 
 	}
 	return s.save(ctx)
 }
+
+// ReviewEvent keeps an analyst's verdict on one event (store.ReviewConfirmed,
+// ReviewCorrected with ev as corrected, or ReviewRejected): the event is
+// stored as reviewed, so reprocessing never overwrites it, and its incident
+// follows: a correction replaces the event in it, a rejection takes it out.
+func (s *Incidents) ReviewEvent(ctx context.Context, ev borderwatch.Event, status, user string) (incident.Incident, error) {
+	if strings.TrimSpace(user) == "" {
+		return incident.Incident{}, fmt.Errorf("%w: review: the analyst's name is required", ErrRejected)
+	}
+	if status != store.ReviewConfirmed && status != store.ReviewCorrected && status != store.ReviewRejected {
+		return incident.Incident{}, fmt.Errorf("%w: review: status %q is not confirmed, corrected or rejected", ErrRejected, status)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.db.ReviewEvent(ctx, ev); err != nil {
+		return incident.Incident{}, err
+	}
+	if _, ok := s.g.IncidentOf(ev.ID); !ok {
+		return incident.Incident{}, nil // an event the grouper never took (refused, or rejected before)
+	}
+	var inc incident.Incident
+	var err error
+	switch status {
+	case store.ReviewCorrected:
+		inc, err = s.g.Correct(ev, user)
+	case store.ReviewRejected:
+		inc, err = s.g.Reject(ev.ID, user)
+	default:
+		id, _ := s.g.IncidentOf(ev.ID)
+		inc, _ = s.g.Get(id)
+		return inc, nil
+	}
+	if err != nil {
+		return incident.Incident{}, decisionErr(err)
+	}
+	return inc, s.save(ctx)
+}
