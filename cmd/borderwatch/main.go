@@ -32,6 +32,8 @@ func commands() map[string]command {
 		"grade":     {"grade a source (A-F) or a claim (1-6) as an analyst", runGrade},
 		"incidents": {"list incidents grouped across sources; merge or split them", runIncidents},
 		"control":   {"who held which place of a region as of a date", runControl},
+		"watch":     {"add and list watch areas (border bands, admin regions, polygons, radii)", runWatch},
+		"alerts":    {"add, list, test and remove alert rules; list what fired", runAlerts},
 	}
 }
 

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 
+	"borderwatch/internal/actor"
+	"borderwatch/internal/incident"
+	"borderwatch/internal/service"
 	"borderwatch/internal/store"
 )
 
@@ -49,5 +54,35 @@ func runReprocess(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "borderwatch reprocess:", err)
 		return 1
 	}
+	fired, err := reevaluateAlerts(ctx, db, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "borderwatch reprocess: alerts:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%d alerts fired or updated by the re-extracted events (alerts fire once: what fired before does not fire again)\n", fired)
 	return 0
+}
+
+// reevaluateAlerts runs every document through the watch engine as its
+// state stands, so reprocessing goes through the same de-duplication as
+// ingest: only events the engine never saw can fire. Their alerts are
+// stored and their webhooks queued for the server to send.
+func reevaluateAlerts(ctx context.Context, db *store.DB, stderr io.Writer) (int, error) {
+	dict, err := actor.Load()
+	if err != nil {
+		return 0, err
+	}
+	incidents, _, err := service.Open(ctx, db, incident.Options{Dict: dict})
+	if incidents == nil {
+		return 0, err
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "borderwatch reprocess: grouping:", err)
+	}
+	alerts, err := service.OpenAlerts(ctx, db, service.AlertsOptions{Incidents: incidents, Offline: true})
+	if err != nil {
+		return 0, err
+	}
+	fired, err := alerts.Reevaluate(ctx)
+	return len(fired), errors.Join(err, alerts.Close(ctx), incidents.Flush(ctx))
 }

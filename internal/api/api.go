@@ -44,6 +44,14 @@ type Config struct {
 	// Incidents serves the incident and control views and groups the
 	// documents posted to the API; nil answers those routes 503.
 	Incidents *service.Incidents
+	// Session, when set, names the user of a request that carries no token
+	// (the pages' session cookie). It is honoured for reads only: a cookie
+	// rides along on cross-site requests, so writes still need a token.
+	Session func(r *http.Request) (name, role string, ok bool)
+	// Alerts serves watch areas, alert rules, alerts and the live stream,
+	// and evaluates the documents posted to the API; nil answers those
+	// routes 503.
+	Alerts *service.Alerts
 }
 
 // Server serves the API.
@@ -110,6 +118,16 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/sources", read, decision(s, s.listSources))
 	s.handle("POST /api/v1/sources/grade", write, decision(s, s.gradeSource))
 	s.handle("POST /api/v1/events/{id}/credibility", write, decision(s, s.gradeClaim))
+	s.handle("GET /api/v1/watch-areas", read, s.listWatchAreas)
+	s.handle("POST /api/v1/watch-areas", write, s.addWatchArea)
+	s.handle("GET /api/v1/rules", read, s.listRules)
+	s.handle("POST /api/v1/rules", write, s.addRule)
+	s.handle("DELETE /api/v1/rules/{id}", write, s.deleteRule)
+	s.handle("POST /api/v1/rules/{id}/enable", write, s.enableRule(true))
+	s.handle("POST /api/v1/rules/{id}/disable", write, s.enableRule(false))
+	s.handle("POST /api/v1/rules/{id}/test", write, s.testRule)
+	s.handle("GET /api/v1/alerts", read, s.listAlerts)
+	s.handle("GET /api/v1/stream", read, s.stream)
 	s.handle("GET /metrics", read, s.serveMetrics)
 }
 
@@ -186,6 +204,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection (the stream
+// sets a write deadline per message).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
@@ -201,8 +223,19 @@ func (s *Server) authorize(r *http.Request, need access) (context.Context, error
 		return nil, err
 	}
 	if !hasToken {
+		if need == read && s.cfg.Session != nil {
+			if name, role, ok := s.cfg.Session(r); ok {
+				return withRole(store.WithUser(ctx, name), role), nil
+			}
+		}
 		if !s.cfg.RequireAuth || (need == read && s.cfg.PublicRead) {
-			return store.WithUser(ctx, "local"), nil
+			// Without required tokens the caller is the local operator;
+			// an anonymous public reader is a reader.
+			role := store.RoleAdmin
+			if s.cfg.RequireAuth {
+				role = store.RoleReader
+			}
+			return withRole(store.WithUser(ctx, "local"), role), nil
 		}
 		return nil, &Error{Kind: KindUnauthorized, Message: "this server needs a token: send Authorization: Bearer TOKEN"}
 	}
@@ -222,7 +255,19 @@ func (s *Server) authorize(r *http.Request, need access) (context.Context, error
 	if need == write && store.RoleRank(role) < store.RoleRank(store.RoleAnalyst) {
 		return nil, &Error{Kind: KindForbidden, Message: fmt.Sprintf("user %s is a %s; writing needs an analyst or admin", name, role)}
 	}
-	return store.WithUser(ctx, name), nil
+	return withRole(store.WithUser(ctx, name), role), nil
+}
+
+type roleKey struct{}
+
+func withRole(ctx context.Context, role string) context.Context {
+	return context.WithValue(ctx, roleKey{}, role)
+}
+
+// isAdmin reports whether the caller is an admin (or the operator).
+func isAdmin(ctx context.Context) bool {
+	role, _ := ctx.Value(roleKey{}).(string)
+	return role == store.RoleAdmin
 }
 
 func bearer(r *http.Request) (string, bool, error) {

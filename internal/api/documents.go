@@ -103,6 +103,9 @@ func (s *Server) addDocument(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Incidents != nil {
 		ingest = s.cfg.Incidents.Ingest
 	}
+	if s.cfg.Alerts != nil { // it groups through the incident service too
+		ingest = s.cfg.Alerts.Ingest
+	}
 	created, err := ingest(r.Context(), doc)
 	if errors.Is(err, service.ErrRefused) {
 		// Stored but not grouped: the client's document is safe.

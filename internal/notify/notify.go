@@ -42,6 +42,13 @@ type Options struct {
 	MaxAttempts    int           // consecutive failures before a subscriber is parked (default 8)
 	MaxQueue       int           // pending deliveries per subscriber (default 10,000)
 	UserAgent      string
+	// OnAttempt, when set, is called after each attempt with the delivery
+	// as it now stands (Attempts counts the failures), the attempt's error
+	// (nil: delivered, it left the queue) and whether the subscriber is now
+	// parked, so a caller can keep a stored copy of the queue in step. It
+	// runs on the subscriber's worker: a slow OnAttempt delays the next
+	// delivery of that subscriber only.
+	OnAttempt func(d Delivery, err error, parked bool)
 }
 
 func (o *Options) defaults() error {
@@ -413,8 +420,10 @@ func (n *Notifier) work(sub *subscriber) {
 			return // shutting down: the delivery stays queued
 		}
 		var wait time.Duration
+		report, parked := false, false
 		n.mu.Lock()
 		if len(sub.queue) > 0 && sub.queue[0].ID == head.ID {
+			report = true
 			if err == nil {
 				sub.queue = sub.queue[1:]
 				sub.recent = append(sub.recent, head.ID)
@@ -435,10 +444,15 @@ func (n *Notifier) work(sub *subscriber) {
 				} else {
 					wait = n.opts.Backoff(sub.status.Failures)
 				}
+				head = sub.queue[0]
 			}
 			sub.status.Pending = len(sub.queue)
+			parked = sub.status.Parked
 		}
 		n.mu.Unlock()
+		if report && n.opts.OnAttempt != nil {
+			n.opts.OnAttempt(head, err, parked)
+		}
 		if wait > 0 {
 			t := time.NewTimer(wait)
 			select {

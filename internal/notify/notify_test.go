@@ -401,3 +401,44 @@ func TestVerify(t *testing.T) {
 		}
 	}
 }
+
+// OnAttempt sees every attempt with the delivery as it now stands, so the
+// service can keep its stored queue in step: failures with their count,
+// the parking, and the success that removes it.
+func TestOnAttemptReportsEachAttempt(t *testing.T) {
+	r, srv := newReceiver(t)
+	r.failFirst = 2
+	type seen struct {
+		id       string
+		attempts int
+		ok       bool
+		parked   bool
+	}
+	var mu sync.Mutex
+	var got []seen
+	n := newNotifier(t, Options{AllowPrivate: true, InitialBackoff: 2 * time.Millisecond, MaxAttempts: 2,
+		OnAttempt: func(d Delivery, err error, parked bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, seen{d.ID, d.Attempts, err == nil, parked})
+		}})
+	if err := n.Subscribe(Subscriber{ID: "ops", URL: srv.URL, Secret: secret}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Send("ops", "k#1", map[string]string{"key": "k"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "parking", func() bool { return n.Status()[0].Parked })
+	if err := n.Resume("ops"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delivery", func() bool { return n.Status()[0].Delivered == 1 })
+	// The success is reported after the receiver answered; wait for it.
+	waitFor(t, "the third report", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 3 })
+	mu.Lock()
+	defer mu.Unlock()
+	want := []seen{{"k#1", 1, false, false}, {"k#1", 2, false, true}, {"k#1", 2, true, false}}
+	if !slices.Equal(got, want) {
+		t.Errorf("attempts reported %+v, want %+v", got, want)
+	}
+}
