@@ -212,6 +212,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 	if err := onlyParams(r, "kinds", "last_event_id"); err != nil {
 		return err
 	}
-	svc.Hub().ServeHTTP(w, r)
+	// Alerts of private rules go to their owner; an admin sees them all.
+	user, admin := store.UserFrom(r.Context()), isAdmin(r.Context())
+	svc.Hub().Serve(w, r, func(audience string) bool { return admin || audience == user })
 	return nil
 }

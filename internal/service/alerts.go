@@ -547,7 +547,14 @@ func (a *Alerts) deliver(ctx context.Context, al watch.Alert) error {
 	if err != nil || !changed {
 		return err
 	}
-	a.publish(stream.KindAlert, al)
+	// An alert of a private rule is its owner's business only.
+	audience := al.Owner
+	if rule.Shared {
+		audience = ""
+	}
+	if _, err := a.hub.PublishFor(stream.KindAlert, audience, al); err != nil && !errors.Is(err, stream.ErrClosed) {
+		a.log.Warn("alerts: stream", "kind", stream.KindAlert, "err", err)
+	}
 	if a.hooks != nil && rule.Webhook != "" {
 		if err := a.hooks.Restore([]notify.Delivery{{ID: key, Subscriber: rule.ID, Body: body}}); err != nil {
 			a.log.Warn("alerts: webhook not queued (it stays in the store)", "rule", rule.ID, "key", key, "err", err)

@@ -36,6 +36,9 @@ type Message struct {
 	ID   uint64          `json:"id"`
 	Kind string          `json:"kind"`
 	Data json.RawMessage `json:"data"`
+	// Audience is the only user who may see the message (an alert of a
+	// private rule); empty means everyone.
+	Audience string `json:"-"`
 }
 
 // Options configures a Hub; zero fields take the defaults.
@@ -64,6 +67,7 @@ type Hub struct {
 
 type client struct {
 	kinds   map[string]bool // nil: every kind
+	may     func(audience string) bool
 	ch      chan Message
 	dropped chan struct{} // closed when the client fell behind ClientBuffer
 }
@@ -95,6 +99,12 @@ var ErrClosed = errors.New("stream: hub closed")
 // that wants its kind. It never blocks on a client: one that cannot keep
 // up is disconnected and resumes from the buffer when it reconnects.
 func (h *Hub) Publish(kind string, v any) (uint64, error) {
+	return h.PublishFor(kind, "", v)
+}
+
+// PublishFor is Publish for a message only audience may see; "" is
+// everyone.
+func (h *Hub) PublishFor(kind, audience string, v any) (uint64, error) {
 	switch kind {
 	case KindEvent, KindIncident, KindAlert:
 	default:
@@ -110,7 +120,7 @@ func (h *Hub) Publish(kind string, v any) (uint64, error) {
 		return 0, ErrClosed
 	}
 	h.lastID++
-	m := Message{ID: h.lastID, Kind: kind, Data: data}
+	m := Message{ID: h.lastID, Kind: kind, Data: data, Audience: audience}
 	if len(h.ring) == h.opts.Buffer {
 		// Dropping from the front by reslicing is amortised O(1): append
 		// moves the live part to a fresh array when capacity runs out.
@@ -119,7 +129,7 @@ func (h *Hub) Publish(kind string, v any) (uint64, error) {
 	}
 	h.ring = append(h.ring, m)
 	for c := range h.clients {
-		if c.kinds != nil && !c.kinds[kind] {
+		if !c.wants(m) {
 			continue
 		}
 		select {
@@ -182,11 +192,20 @@ func (h *Hub) subscribe(c *client, after uint64, resuming bool) (replay []Messag
 		return 0
 	})
 	for _, m := range h.ring[i:] {
-		if c.kinds == nil || c.kinds[m.Kind] {
+		if c.wants(m) {
 			replay = append(replay, m)
 		}
 	}
 	return replay, false, last, nil
+}
+
+// wants reports whether the client asked for the message's kind and may
+// see it.
+func (c *client) wants(m Message) bool {
+	if c.kinds != nil && !c.kinds[m.Kind] {
+		return false
+	}
+	return m.Audience == "" || c.may != nil && c.may(m.Audience)
 }
 
 func (h *Hub) unsubscribe(c *client) {
@@ -195,16 +214,20 @@ func (h *Hub) unsubscribe(c *client) {
 	delete(h.clients, c)
 }
 
-// ServeHTTP streams messages as text/event-stream. It resumes after the
-// Last-Event-ID header (or the last_event_id query parameter, for clients
-// that cannot set headers) and takes ?kinds=event,alert to filter.
-func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP streams the messages meant for everyone; see Serve.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.Serve(w, r, nil) }
+
+// Serve streams messages as text/event-stream to one viewer: messages
+// meant for everyone, and those whose audience may accepts. It resumes
+// after the Last-Event-ID header (or the last_event_id query parameter, for
+// clients that cannot set headers) and takes ?kinds=event,alert to filter.
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, may func(audience string) bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "stream: GET only", http.StatusMethodNotAllowed)
 		return
 	}
-	c := &client{ch: make(chan Message, h.opts.ClientBuffer), dropped: make(chan struct{})}
+	c := &client{may: may, ch: make(chan Message, h.opts.ClientBuffer), dropped: make(chan struct{})}
 	if ks := r.URL.Query().Get("kinds"); ks != "" {
 		c.kinds = map[string]bool{}
 		for k := range strings.SplitSeq(ks, ",") {
@@ -238,6 +261,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.unsubscribe(c)
 
 	rc := http.NewResponseController(w)
+	// A server's ReadTimeout would end the stream: the request is read, and
+	// a stream lives far longer.
+	_ = rc.SetReadDeadline(time.Time{})
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream; charset=utf-8")
 	hd.Set("Cache-Control", "no-cache")
