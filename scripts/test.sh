@@ -28,6 +28,21 @@ if command -v nats-server >/dev/null 2>&1 && ! (exec 3<>/dev/tcp/127.0.0.1/4222)
 		-a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
 fi
 
+# Debian's Chromium for the browser tests of the pages (internal/web). CI runs as root with the Debian
+# mirror reachable; elsewhere, install it yourself or the browser tests skip with a message.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	log "installing chromium"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+if [ -x /usr/bin/chromium ]; then
+	export BORDERWATCH_REQUIRE_BROWSER=1
+fi
+
+# Leaflet from npm into internal/web/static/vendor before anything embeds it.
+log "npm: the pages' map library"
+scripts/web.sh
+
 log "go $(go version | cut -d' ' -f3): downloading modules"
 go mod download
 

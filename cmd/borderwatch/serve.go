@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,10 +17,13 @@ import (
 	"borderwatch/internal/actor"
 	"borderwatch/internal/api"
 	"borderwatch/internal/fetch"
+	"borderwatch/internal/geo"
 	"borderwatch/internal/incident"
+	"borderwatch/internal/notify"
 	"borderwatch/internal/poller"
 	"borderwatch/internal/service"
 	"borderwatch/internal/store"
+	"borderwatch/internal/web"
 )
 
 // serveOptions are what serve and demo share.
@@ -34,6 +38,10 @@ type serveOptions struct {
 	nextFreePort bool
 	// ready, when set, receives the URL once the server listens (tests).
 	ready func(url string)
+	// pollTick and now, when set, drive the poller (tests: a feed made due
+	// by moving the clock instead of waiting a minute).
+	pollTick time.Duration
+	now      func() time.Time
 }
 
 // runServe is `borderwatch serve`: the API and the feed poller over the
@@ -98,14 +106,47 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	if rep.Added > 0 {
 		log.Info("grouped documents into incidents", "documents", rep.Added, "created", rep.Created)
 	}
+	// Alerts restore their engine and webhook queue and evaluate what was
+	// stored while the server was down; they close (saving their state)
+	// after the catch-up loop has stopped, before the database closes.
+	// One gazetteer serves the watch areas and the pages' place corrections.
+	places, err := geo.Load()
+	if err != nil {
+		return err
+	}
+	alerts, err := service.OpenAlerts(ctx, db, service.AlertsOptions{Incidents: incidents, Logger: log, Gazetteer: places,
+		Notify: notify.Options{AllowPrivate: o.allowPrivate}})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		done, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := alerts.Close(done); err != nil {
+			log.Warn("saving alerts", "err", err)
+		}
+	}()
 	// The catch-up loop saves the incidents when it stops: wait for it
 	// before the caller closes the database.
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	loopDone := make(chan struct{})
-	go func() { defer close(loopDone); catchUpIncidents(loopCtx, incidents, log) }()
+	go func() { defer close(loopDone); catchUpIncidents(loopCtx, incidents, alerts, log) }()
 	defer func() { stopLoop(); <-loopDone }()
+	// The pages log in with a user's token or the operator's. On loopback
+	// with no operator token (demo) the pages get one of their own, printed
+	// below, so that someone can log in and review.
+	webToken, printToken := o.token, false
+	if webToken == "" && api.IsLoopback(o.listen) {
+		webToken, printToken = "bw_"+rand.Text(), true
+	}
+	pages, err := web.New(web.Config{Store: db, Incidents: incidents, Alerts: alerts, Places: places, Token: webToken,
+		RequireLogin: !api.IsLoopback(o.listen) && !o.publicRead, Logger: log})
+	if err != nil {
+		return err
+	}
 	srv, err := api.New(api.Config{Store: db, Token: o.token, RequireAuth: !api.IsLoopback(o.listen),
-		PublicRead: o.publicRead, MaxBody: o.maxBody, Logger: log, Incidents: incidents})
+		PublicRead: o.publicRead, MaxBody: o.maxBody, Logger: log, Incidents: incidents, Alerts: alerts,
+		Session: pages.SessionUser})
 	if err != nil {
 		return err
 	}
@@ -113,11 +154,18 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+	hs := &http.Server{Handler: pages.Site(srv.Handler()), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	// Shutdown waits for open connections: end the live streams first.
+	hs.RegisterOnShutdown(alerts.Hub().Close)
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "borderwatch is serving %s on %s (%d documents, %d events)\n", db.Dialect(), url, st.Documents, st.Events)
 	fmt.Fprintf(stdout, "  API: %s/api/v1/events   OpenAPI: %s/api/v1/openapi.json\n", url, url)
+	if printToken {
+		fmt.Fprintf(stdout, "  Pages: %s/   (log in as %q with token %s)\n", url, "operator", webToken)
+	} else {
+		fmt.Fprintf(stdout, "  Pages: %s/\n", url)
+	}
 	if o.ready != nil {
 		o.ready(url)
 	}
@@ -128,7 +176,8 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 		if err != nil {
 			return err
 		}
-		p, err := poller.New(poller.Options{Store: db, Sink: groupingSink{incidents, log}, Client: client, Logger: log})
+		p, err := poller.New(poller.Options{Store: db, Sink: groupingSink{alerts, log}, Client: client, Logger: log,
+			Tick: o.pollTick, Now: o.now})
 		if err != nil {
 			return err
 		}
@@ -148,15 +197,16 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	return hs.Shutdown(shutdown)
 }
 
-// groupingSink stores the poller's documents through the incident service;
-// a document stored but refused by the grouper is logged, not retried.
+// groupingSink stores the poller's documents through the alert service
+// (which groups them through the incident service); a document stored but
+// refused by the grouper is logged, not retried.
 type groupingSink struct {
-	incidents *service.Incidents
-	log       *slog.Logger
+	alerts *service.Alerts
+	log    *slog.Logger
 }
 
 func (s groupingSink) Ingest(ctx context.Context, doc borderwatch.Document) (bool, error) {
-	created, err := s.incidents.Ingest(ctx, doc)
+	created, err := s.alerts.Ingest(ctx, doc)
 	if errors.Is(err, service.ErrRefused) {
 		s.log.Warn("document not grouped into incidents", "doc_id", doc.ID, "err", err)
 		return created, nil
@@ -166,8 +216,9 @@ func (s groupingSink) Ingest(ctx context.Context, doc borderwatch.Document) (boo
 
 // catchUpIncidents groups, every minute until ctx ends, the documents that
 // other processes (`borderwatch ingest`) stored behind the server's back,
-// and saves the incidents when ctx ends.
-func catchUpIncidents(ctx context.Context, incidents *service.Incidents, log *slog.Logger) {
+// then evaluates them for alerts with the rules and areas as stored (the
+// CLI adds them too), and saves the incidents when ctx ends.
+func catchUpIncidents(ctx context.Context, incidents *service.Incidents, alerts *service.Alerts, log *slog.Logger) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
@@ -189,6 +240,12 @@ func catchUpIncidents(ctx context.Context, incidents *service.Incidents, log *sl
 			}
 			if rep.Added > 0 {
 				log.Info("grouped documents into incidents", "documents", rep.Added, "created", rep.Created)
+			}
+			if err := alerts.Reload(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("reloading alert rules", "err", err)
+			}
+			if _, err := alerts.CatchUp(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("alert catch-up", "err", err)
 			}
 		}
 	}
