@@ -466,6 +466,17 @@ func (db *DB) ReprocessDocument(ctx context.Context, id string) (ReprocessReport
 				r.Reviewed++
 				continue
 			}
+			if cur == nil {
+				// A person rejected or deleted it: the rules do not bring it back.
+				gone, err := t.removedByPerson(ev.ID)
+				if err != nil {
+					return err
+				}
+				if gone {
+					r.Reviewed++
+					continue
+				}
+			}
 			changed, _, err := t.putEvent(ev, ReasonReprocess, cur, false)
 			if err != nil {
 				return err

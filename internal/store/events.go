@@ -444,7 +444,18 @@ func (db *DB) ReviewEvent(ctx context.Context, ev borderwatch.Event) (int, error
 }
 
 // DeleteEvent removes the event id, leaving a tombstone version and a change.
+// Reprocessing does not bring it back.
 func (db *DB) DeleteEvent(ctx context.Context, id string) error {
+	return db.removeEvent(ctx, id, ReasonDelete)
+}
+
+// RejectEvent removes an event a reviewer found wrongly extracted, as
+// DeleteEvent does, with the tombstone saying it was a review.
+func (db *DB) RejectEvent(ctx context.Context, id string) error {
+	return db.removeEvent(ctx, id, ReasonReview)
+}
+
+func (db *DB) removeEvent(ctx context.Context, id, reason string) error {
 	err := db.inTx(ctx, func(t *tx) error {
 		cur, err := t.currentEvent(id)
 		if err != nil {
@@ -453,9 +464,24 @@ func (db *DB) DeleteEvent(ctx context.Context, id string) error {
 		if cur == nil {
 			return fmt.Errorf("store: event %q: %w", id, ErrNotFound)
 		}
-		return t.deleteEvent(id, cur.version, ReasonDelete)
+		return t.deleteEvent(id, cur.version, reason)
 	})
-	return wrapErr("delete event", err)
+	return wrapErr(reason+" event", err)
+}
+
+// removedByPerson reports whether the event's last version is a tombstone
+// a person left (a review's rejection or a delete), not reprocessing.
+func (t *tx) removedByPerson(id string) (bool, error) {
+	var deleted bool
+	var reason string
+	err := t.queryRow(`SELECT deleted, reason FROM event_versions WHERE event_id = ? ORDER BY version DESC LIMIT 1`, id).Scan(&deleted, &reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("event %s history: %w", id, err)
+	}
+	return deleted && (reason == ReasonReview || reason == ReasonDelete), nil
 }
 
 // wrapErr prefixes err unless it already carries the store prefix.
