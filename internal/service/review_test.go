@@ -79,6 +79,9 @@ func TestEventReviewReachesIncidentAndSurvivesRestart(t *testing.T) {
 		if !corrected {
 			t.Errorf("%s: the incident does not carry the corrected type", when)
 		}
+		if _, err := db.Event(ctx, second.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: the rejected event is still in the record: %v", when, err)
+		}
 		stored, err := db.Event(ctx, ev.ID)
 		if err != nil || stored.Event.Event != "MOBILIZE" {
 			t.Errorf("%s: stored event %+v, %v", when, stored.Event.Event, err)
