@@ -380,8 +380,9 @@ func (s *Incidents) GradeClaim(ctx context.Context, eventID string, credibility 
 
 // ReviewEvent keeps an analyst's verdict on one event (store.ReviewConfirmed,
 // ReviewCorrected with ev as corrected, or ReviewRejected): the event is
-// stored as reviewed, so reprocessing never overwrites it, and its incident
-// follows: a correction replaces the event in it, a rejection takes it out.
+// stored as reviewed, or removed when rejected, so reprocessing never undoes
+// it, and its incident follows: a correction replaces the event in it, a
+// rejection takes it out.
 func (s *Incidents) ReviewEvent(ctx context.Context, ev borderwatch.Event, status, user string) (incident.Incident, error) {
 	if strings.TrimSpace(user) == "" {
 		return incident.Incident{}, fmt.Errorf("%w: review: the analyst's name is required", ErrRejected)
@@ -391,14 +392,19 @@ func (s *Incidents) ReviewEvent(ctx context.Context, ev borderwatch.Event, statu
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.db.ReviewEvent(ctx, ev); err != nil {
+	var err error
+	if status == store.ReviewRejected {
+		err = s.db.RejectEvent(ctx, ev.ID)
+	} else {
+		_, err = s.db.ReviewEvent(ctx, ev)
+	}
+	if err != nil {
 		return incident.Incident{}, err
 	}
 	if _, ok := s.g.IncidentOf(ev.ID); !ok {
 		return incident.Incident{}, nil // an event the grouper never took (refused, or rejected before)
 	}
 	var inc incident.Incident
-	var err error
 	switch status {
 	case store.ReviewCorrected:
 		inc, err = s.g.Correct(ev, user)
