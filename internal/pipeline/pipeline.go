@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -208,6 +209,7 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 				es.Places = append(es.Places, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
 					Loc: p.Loc, Ambiguous: p.Ambiguous})
 			}
+			es.Actors = dropPeopleNamedAsPlaces(es.Actors, es.Places)
 		}
 		qs = quantity.FindAppend(qs[:0], s.Text)
 		n0 = len(qtyBuf)
@@ -255,3 +257,24 @@ func mayNamePerson(s string) bool {
 	return strings.Contains(s, " said") || strings.Contains(s, " says") || strings.Contains(s, " told") ||
 		strings.Contains(s, "according to")
 }
+
+// dropPeopleNamedAsPlaces removes the person the actor finder read in a
+// title and a name ("Imam Sahib") where the gazetteer found a place of
+// exactly those words after "in", "at", "near" and the like: nobody is
+// attacked "in" a person.
+func dropPeopleNamedAsPlaces(actors []event.Actor, places []event.Place) []event.Actor {
+	return slices.DeleteFunc(actors, func(a event.Actor) bool {
+		if a.Kind != string(actor.KindPerson) {
+			return false
+		}
+		for i := range places {
+			p := &places[i]
+			if p.Start == a.Start && p.End == a.End && locativePreps[p.Prep] {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+var locativePreps = map[string]bool{"in": true, "at": true, "near": true, "into": true, "across": true, "along": true, "inside": true, "outside": true, "around": true, "through": true}
