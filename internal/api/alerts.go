@@ -19,6 +19,24 @@ func (s *Server) alertService() (*service.Alerts, error) {
 	return s.cfg.Alerts, nil
 }
 
+// alertHandler is a handler of the alert service.
+type alertHandler func(http.ResponseWriter, *http.Request, *service.Alerts) error
+
+// alerting adapts an alert handler: 503 when the server runs without the
+// service, 400 for a query parameter not in params.
+func (s *Server) alerting(h alertHandler, params ...string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		svc, err := s.alertService()
+		if err != nil {
+			return err
+		}
+		if err := onlyParams(r, params...); err != nil {
+			return err
+		}
+		return h(w, r, svc)
+	}
+}
+
 // alertErr maps the service's ownership refusal; the rest goes through
 // classify.
 func alertErr(err error) error {
@@ -28,14 +46,7 @@ func alertErr(err error) error {
 	return err
 }
 
-func (s *Server) listWatchAreas(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
+func (s *Server) listWatchAreas(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	areas, err := svc.Areas(r.Context())
 	if err != nil {
 		return err
@@ -46,14 +57,7 @@ func (s *Server) listWatchAreas(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"areas": areas})
 }
 
-func (s *Server) addWatchArea(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
+func (s *Server) addWatchArea(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	var a watch.Area
 	if err := decodeBody(r, &a); err != nil {
 		return err
@@ -64,14 +68,7 @@ func (s *Server) addWatchArea(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, a)
 }
 
-func (s *Server) listRules(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
+func (s *Server) listRules(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	ctx := r.Context()
 	rules, err := svc.Rules(ctx, store.UserFrom(ctx), isAdmin(ctx))
 	if err != nil {
@@ -91,14 +88,7 @@ type ruleInput struct {
 	Secret  string `json:"secret"`
 }
 
-func (s *Server) addRule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
+func (s *Server) addRule(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	in := ruleInput{Rule: watch.Rule{Active: true}}
 	if err := decodeBody(r, &in); err != nil {
 		return err
@@ -114,14 +104,7 @@ func (s *Server) addRule(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, info)
 }
 
-func (s *Server) deleteRule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r); err != nil {
-		return err
-	}
+func (s *Server) deleteRule(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	ctx := r.Context()
 	if err := svc.DeleteRule(ctx, store.UserFrom(ctx), isAdmin(ctx), r.PathValue("id")); err != nil {
 		return alertErr(err)
@@ -131,15 +114,8 @@ func (s *Server) deleteRule(w http.ResponseWriter, r *http.Request) error {
 }
 
 // enableRule switches a rule on or off.
-func (s *Server) enableRule(on bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		svc, err := s.alertService()
-		if err != nil {
-			return err
-		}
-		if err := onlyParams(r); err != nil {
-			return err
-		}
+func (s *Server) enableRule(on bool) alertHandler {
+	return func(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 		ctx := r.Context()
 		id := r.PathValue("id")
 		if err := svc.SetEnabled(ctx, store.UserFrom(ctx), isAdmin(ctx), id, on); err != nil {
@@ -155,14 +131,7 @@ func (s *Server) enableRule(on bool) handlerFunc {
 
 // testRule replays a rule the caller may see over stored history:
 // ?since=YYYY-MM-DD (default: everything).
-func (s *Server) testRule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r, "since"); err != nil {
-		return err
-	}
+func (s *Server) testRule(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	since, err := dayParam(r, "since")
 	if err != nil {
 		return err
@@ -183,14 +152,7 @@ func (s *Server) testRule(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"rule_id": id, "alerts": alerts, "took_ms": time.Since(start).Milliseconds()})
 }
 
-func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r, "limit"); err != nil {
-		return err
-	}
+func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	limit, err := intParam(r, "limit", store.DefaultLimit, 1, maxPage)
 	if err != nil {
 		return err
@@ -204,14 +166,7 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) error {
 }
 
 // stream serves the live stream of events, incident changes and alerts.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.alertService()
-	if err != nil {
-		return err
-	}
-	if err := onlyParams(r, "kinds", "last_event_id"); err != nil {
-		return err
-	}
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, svc *service.Alerts) error {
 	// Alerts of private rules go to their owner; an admin sees them all.
 	user, admin := store.UserFrom(r.Context()), isAdmin(r.Context())
 	svc.Hub().Serve(w, r, func(audience string) bool { return admin || audience == user })
