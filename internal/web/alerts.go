@@ -40,6 +40,9 @@ type alertsView struct {
 	AreaForm url.Values
 	RuleForm url.Values
 	Err      string
+	// Vendor is whether the map library is embedded: without it the
+	// areas are not drawn and the GeoJSON field is the only way.
+	Vendor bool
 }
 
 type replayView struct {
@@ -47,6 +50,13 @@ type replayView struct {
 	Since  string
 	Alerts []watch.Alert
 	Took   time.Duration
+}
+
+// mapAreas is GET /map/areas.json, the watch areas the alerts page's map
+// draws.
+func (s *Server) mapAreas(w http.ResponseWriter, r *http.Request) error {
+	serveAreas(w, s.watchAreas(r))
+	return nil
 }
 
 func viewerIsAdmin(r *http.Request) bool { return sessionFrom(r).viewer().IsAdmin() }
@@ -76,6 +86,7 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request, status int, 
 		ids[i] = rl.ID
 	}
 	v.RuleIDs = strings.Join(ids, " ")
+	v.Vendor = s.hashes["vendor/leaflet.js"] != ""
 	v.Types, v.Ons = borderwatch.Types, []string{watch.OnEvent, watch.OnDocument, watch.OnIncident, watch.OnDisagreement}
 	s.render(w, r, status, "alerts.html", "Alerts", v)
 	return nil

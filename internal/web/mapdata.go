@@ -5,9 +5,12 @@ import (
 	"cmp"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -145,6 +148,10 @@ var shapes struct {
 	gz   []byte // the GeoJSON FeatureCollection, gzipped
 	raw  []byte
 	err  error
+	// The simplified outlines by ISO3 code and border lines by key
+	// ("AFG-TJK"), which the watch areas' map reuses.
+	countries map[string][][][][2]float64
+	borders   map[string][][][2]float64
 }
 
 // shapesGeoJSON builds, once per process, the countries of the region and
@@ -165,6 +172,7 @@ func shapesGeoJSON() ([]byte, []byte, error) {
 		}
 		var feats []feature
 		names := map[string]string{}
+		shapes.countries, shapes.borders = map[string][][][][2]float64{}, map[string][][][2]float64{}
 		for _, c := range countries {
 			var polys [][][][2]float64
 			for _, p := range c.Polygons {
@@ -185,6 +193,7 @@ func shapesGeoJSON() ([]byte, []byte, error) {
 				continue
 			}
 			names[c.Code] = c.Name
+			shapes.countries[c.Code] = polys
 			feats = append(feats, feature{"Feature", map[string]string{"kind": "country", "code": c.Code, "name": c.Name},
 				map[string]any{"type": "MultiPolygon", "coordinates": polys}})
 		}
@@ -208,6 +217,7 @@ func shapesGeoJSON() ([]byte, []byte, error) {
 					lines = append(lines, s)
 				}
 			}
+			shapes.borders[k] = lines
 			feats = append(feats, feature{"Feature", map[string]string{"kind": "border", "key": k, "name": names[a] + "–" + names[b]},
 				map[string]any{"type": "MultiLineString", "coordinates": lines}})
 		}
@@ -277,4 +287,156 @@ func serveShapes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write(raw)
+}
+
+// areaFeature is one watch area as the alerts page's map draws it.
+type areaFeature struct {
+	Type       string         `json:"type"`
+	Properties areaProperties `json:"properties"`
+	Geometry   *areaGeometry  `json:"geometry"` // null when the map cannot draw the area
+}
+
+type areaProperties struct {
+	Name  string  `json:"name"`
+	Kind  string  `json:"kind"`
+	Label string  `json:"label"` // the name and what the area is, for the map's label
+	Km    float64 `json:"km,omitempty"`
+	Note  string  `json:"note,omitempty"` // why there is no geometry
+}
+
+type areaGeometry struct {
+	Type        string `json:"type"`
+	Coordinates any    `json:"coordinates"`
+}
+
+// areasGeoJSON describes the watch areas as a GeoJSON FeatureCollection,
+// in their order: a polygon as its rings (a MultiPolygon), a border band
+// as its border line (the width goes in the label: a band's outline is
+// the line grown by km, which the map need not compute), a radius as its
+// centre Point with its km, a country as its outline. A province or
+// district has no bundled shape, so no geometry and a note.
+func areasGeoJSON(areas []watch.Area) ([]byte, error) {
+	if _, _, err := shapesGeoJSON(); err != nil {
+		return nil, err
+	}
+	feats := make([]areaFeature, 0, len(areas))
+	for _, a := range areas {
+		f := areaFeature{Type: "Feature", Properties: areaProperties{Name: a.Name, Kind: string(a.Kind), Label: a.Name}}
+		p := &f.Properties
+		switch a.Kind {
+		case watch.AreaPolygon:
+			polys, err := geoJSONPolygons(a.GeoJSON, 0)
+			if err != nil || len(polys) == 0 {
+				p.Note = "its GeoJSON holds no polygon the map can draw"
+				break
+			}
+			f.Geometry = &areaGeometry{"MultiPolygon", polys}
+		case watch.AreaBorder:
+			p.Km, p.Label = a.Km, fmt.Sprintf("%s: %s ± %s km", a.Name, a.Border, km(a.Km))
+			if lines := shapes.borders[a.Border]; len(lines) > 0 {
+				f.Geometry = &areaGeometry{"MultiLineString", lines}
+			} else {
+				p.Note = "no border line for " + a.Border + " in the map's shapes"
+			}
+		case watch.AreaRadius:
+			p.Km = a.Km
+			where := a.Place
+			if where == "" && a.Lat != nil && a.Lon != nil {
+				where = fmt.Sprintf("%g, %g", *a.Lat, *a.Lon)
+			}
+			p.Label = fmt.Sprintf("%s: %s km around %s", a.Name, km(a.Km), where)
+			if a.Lat != nil && a.Lon != nil {
+				f.Geometry = &areaGeometry{"Point", [2]float64{*a.Lon, *a.Lat}}
+			}
+		case watch.AreaAdmin:
+			p.Label = a.Name + ": " + a.Country
+			if a.Admin1 != "" {
+				p.Label += " / " + a.Admin1
+				if a.Admin2 != "" {
+					p.Label += " / " + a.Admin2
+				}
+				p.Note = "the map has no province or district shapes"
+				break
+			}
+			if polys := shapes.countries[a.Country]; len(polys) > 0 {
+				f.Geometry = &areaGeometry{"MultiPolygon", polys}
+			} else {
+				p.Note = "the map has no shape for " + a.Country
+			}
+		}
+		feats = append(feats, f)
+	}
+	return json.Marshal(struct {
+		Type     string        `json:"type"`
+		Features []areaFeature `json:"features"`
+	}{"FeatureCollection", feats})
+}
+
+// km writes a distance without trailing zeros: 30, 12.5.
+func km(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// areaJSON is the part of GeoJSON a polygon area may be written in: a
+// Polygon, a MultiPolygon, or a Feature or FeatureCollection of them (as
+// watch.Area accepts).
+type areaJSON struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+	Geometry    *areaJSON       `json:"geometry"`
+	Features    []areaJSON      `json:"features"`
+}
+
+// geoJSONPolygons collects the polygons of a stored area's GeoJSON as
+// MultiPolygon coordinates. The area was checked when it was added, so
+// an error here means the data changed under us.
+func geoJSONPolygons(raw json.RawMessage, depth int) ([][][][2]float64, error) {
+	var g areaJSON
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return nil, err
+	}
+	return g.polygons(depth)
+}
+
+func (g *areaJSON) polygons(depth int) ([][][][2]float64, error) {
+	if depth > 2 {
+		return nil, errors.New("geojson nested too deep")
+	}
+	switch g.Type {
+	case "Polygon":
+		var rings [][][2]float64
+		err := json.Unmarshal(g.Coordinates, &rings)
+		return [][][][2]float64{rings}, err
+	case "MultiPolygon":
+		var polys [][][][2]float64
+		err := json.Unmarshal(g.Coordinates, &polys)
+		return polys, err
+	case "Feature":
+		if g.Geometry == nil {
+			return nil, errors.New("feature without geometry")
+		}
+		return g.Geometry.polygons(depth + 1)
+	case "FeatureCollection":
+		var out [][][][2]float64
+		for i := range g.Features {
+			p, err := g.Features[i].polygons(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p...)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("geojson type %q is not a polygon", g.Type)
+}
+
+// serveAreas serves GET /map/areas.json: the watch areas to draw (none
+// when the server evaluates no alerts).
+func serveAreas(w http.ResponseWriter, areas []watch.Area) {
+	body, err := areasGeoJSON(areas)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"kind": "internal", "message": "watch areas: " + err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(body)
 }

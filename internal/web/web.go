@@ -102,6 +102,7 @@ func (s *Server) routes() {
 	s.handle("GET /{$}", reader, s.mainPage)
 	s.handle("GET /map/incidents.json", reader, s.mapIncidents)
 	s.handle("GET /map/shapes.json", anyone, s.mapShapes)
+	s.handle("GET /map/areas.json", reader, s.mapAreas)
 
 	s.handle("GET /incidents/{id}", reader, s.incidentPage)
 	s.handle("POST /incidents/{id}/notes", analyst, s.addNote)
