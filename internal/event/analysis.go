@@ -19,8 +19,10 @@ type prepared struct {
 }
 
 func prepare(lx *lexicon, text string) *prepared {
-	p := &prepared{toks: tokenizeInto((*tokenPool.Get().(*[]token))[:0], text)}
-	p.matches = lx.find(p.toks)
+	p := preparedPool.Get().(*prepared)
+	p.toks = tokenizeInto(p.toks[:0], text)
+	p.matches = lx.find(p.matches[:0], p.toks)
+	p.events = false
 	for _, m := range p.matches {
 		if m.e.kind != kindModal || m.e.typ == "must" {
 			p.events = true
@@ -40,20 +42,39 @@ type analysis struct {
 	excluded []bool
 	clause   []int // token -> clause number
 	subord   []bool
-	opener   map[int]string // clause -> the word that opened it ("after", "if", "as")
+	opener   []clauseOpener // the clauses opened by a word ("after", "if", "as")
 	matches  []match
 	attrib   []borderwatch.Attribution
 	speaker  *Actor // who is speaking in this sentence, if said
 	leading  bool   // "X said that ...": X is the default for pronouns
 	quoted   bool   // the sentence is (part of) a quotation
 	st       *docState
-	weapons  map[string]bool // ASSAULT modes the sentence's words name, made once
-	ctxWords map[string]bool // contexts the sentence's words name, made once
+	weapons  []string // ASSAULT modes the sentence's words name, made once
+	ctxWords []string // contexts the sentence's words name, made once
+	// whether weapons and ctxWords are made
+	weaponsMade, ctxMade bool
 
 	groupArena []group // backing store of groups' results
 	idxArena   []int   // backing store of the groups' actor lists
 	sc         *scratch
-	sentHash   *[32]byte // of s.Text, for event ids; made on first use
+	sentHash   [32]byte // of s.Text, for event ids; made on first use
+	hashed     bool     // sentHash is made
+}
+
+// clauseOpener is a clause opened by a subordinating word.
+type clauseOpener struct {
+	clause int
+	word   string
+}
+
+// openerOf is the word that opened clause c, or "".
+func (a *analysis) openerOf(c int) string {
+	for _, o := range a.opener {
+		if o.clause == c {
+			return o.word
+		}
+	}
+	return ""
 }
 
 // notePeople remembers the people named in full, by surname, so that a
@@ -79,19 +100,35 @@ func lastField(s string) string {
 }
 
 func (a *analysis) sentenceHash() *[32]byte {
-	if a.sentHash == nil {
-		h := sha256.Sum256([]byte(a.s.Text))
-		a.sentHash = &h
+	if !a.hashed {
+		// hashed from a stack copy: []byte(text) would allocate
+		var buf [512]byte
+		if len(a.s.Text) <= len(buf) {
+			a.sentHash = sha256.Sum256(append(buf[:0], a.s.Text...))
+		} else {
+			a.sentHash = sha256.Sum256([]byte(a.s.Text))
+		}
+		a.hashed = true
 	}
-	return a.sentHash
+	return &a.sentHash
 }
 
 // scratch is an analysis's working memory, pooled across sentences.
 type scratch struct {
-	ints   []int
-	flags  []bool
-	groups []group
-	idx    []int
+	ints    []int
+	flags   []bool
+	groups  []group
+	idx     []int
+	matches []match
+	// backing store of candidates
+	absorbed []bool
+	cands    []candidate
+	comps    []match
+	opener   []clauseOpener
+	// backing store of analysis.weapons and ctxWords
+	weapons, ctxWords []string
+	a                 analysis          // the analysis itself
+	ev                borderwatch.Event // the event build makes; its caller copies it
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -118,9 +155,25 @@ func (a *analysis) release() {
 	if cap(a.idxArena) > cap(sc.idx) {
 		sc.idx = a.idxArena
 	}
+	if cap(a.matches) > cap(sc.matches) {
+		sc.matches = a.matches
+	}
+	if cap(a.opener) > cap(sc.opener) {
+		sc.opener = a.opener
+	}
+	clear(sc.opener[:cap(sc.opener)])
+	sc.opener = sc.opener[:0]
+	if cap(a.weapons) > cap(sc.weapons) {
+		sc.weapons = a.weapons[:0]
+	}
+	if cap(a.ctxWords) > cap(sc.ctxWords) {
+		sc.ctxWords = a.ctxWords[:0]
+	}
 	clear(sc.groups[:cap(sc.groups)]) // drop the strings they hold
-	sc.groups, sc.idx = sc.groups[:0], sc.idx[:0]
-	a.sc, a.actorAt, a.placeAt, a.clause, a.excluded, a.subord, a.groupArena, a.idxArena = nil, nil, nil, nil, nil, nil, nil, nil
+	clear(sc.matches[:cap(sc.matches)])
+	sc.groups, sc.idx, sc.matches = sc.groups[:0], sc.idx[:0], sc.matches[:0]
+	*a = analysis{} // a is sc.a when it came from newAnalysis
+	sc.ev = borderwatch.Event{}
 	scratchPool.Put(sc)
 }
 
@@ -128,15 +181,18 @@ func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
 	if s.prep == nil {
 		s.prep = prepare(lx, s.Text)
 	}
-	a := &analysis{lx: lx, s: s, toks: s.prep.toks, st: st}
+	// the analysis and its per-token tables come from a pooled scratch
+	// (segment fills clause and subord)
+	sc := scratchPool.Get().(*scratch)
+	a := &sc.a
+	*a = analysis{lx: lx, s: s, toks: s.prep.toks, st: st, sc: sc}
 	n := len(a.toks)
-	// the per-token tables come from a pooled scratch (segment fills clause and subord)
-	a.sc = scratchPool.Get().(*scratch)
 	ints, flags := grown(a.sc.ints, 3*n), grown(a.sc.flags, 2*n)
 	a.sc.ints, a.sc.flags = ints, flags
 	a.actorAt, a.placeAt, a.clause = ints[:n:n], ints[n:2*n:2*n], ints[2*n:3*n:3*n]
 	a.excluded, a.subord = flags[:n:n], flags[n:2*n:2*n]
 	a.groupArena, a.idxArena = a.sc.groups[:0], a.sc.idx[:0]
+	a.opener = sc.opener[:0]
 	for i := range a.toks {
 		a.actorAt[i], a.placeAt[i] = -1, -1
 	}
@@ -159,7 +215,7 @@ func newAnalysis(lx *lexicon, s *Sentence, st *docState) *analysis {
 	notePeople(s.Actors, st)
 	a.findAttribution()
 	a.segment()
-	a.matches = make([]match, 0, len(s.prep.matches))
+	a.matches = a.sc.matches[:0]
 	for _, m := range s.prep.matches {
 		if a.excluded[m.start] {
 			continue
@@ -396,15 +452,19 @@ func (a *analysis) speakerOf(i, j int) (string, *Actor) {
 	if i >= j || j-i > 16 {
 		return "", nil
 	}
-	var best *Actor
+	bi := -1 // the best actor's index; copied once at the end
 	for k := i; k < j; k++ {
 		if m := a.actorAt[k]; m >= 0 {
-			act := a.s.Actors[m]
-			if best == nil || act.Kind == "person" || best.Kind != "person" && act.Kind == "media" {
-				cp := act
-				best = &cp
+			act := &a.s.Actors[m]
+			if bi < 0 || act.Kind == "person" || a.s.Actors[bi].Kind != "person" && act.Kind == "media" {
+				bi = m
 			}
 		}
+	}
+	var best *Actor
+	if bi >= 0 {
+		cp := a.s.Actors[bi]
+		best = &cp
 	}
 	if best != nil && best.Kind == "person" {
 		best.Name = a.fullName(best.Name)
@@ -477,8 +537,30 @@ var timeWords = map[string]bool{"on": true, "today": true, "yesterday": true, "t
 
 // isPronounSpeaker: "it was said", "they say" name no source.
 func isPronounSpeaker(name string) bool {
-	f := strings.Fields(strings.ToLower(name))
-	return len(f) > 0 && (pronouns[f[0]] || f[0] == "this" || f[0] == "that" || f[0] == "there")
+	// the first word, lower-cased in a stack buffer when it is short ASCII
+	w := strings.TrimLeftFunc(name, unicode.IsSpace)
+	if i := strings.IndexFunc(w, unicode.IsSpace); i >= 0 {
+		w = w[:i]
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			f := strings.Fields(strings.ToLower(name)) // Unicode case rules
+			return len(f) > 0 && (pronouns[f[0]] || f[0] == "this" || f[0] == "that" || f[0] == "there")
+		}
+	}
+	var buf [8]byte
+	if len(w) > len(buf) {
+		return false // longer than any pronoun
+	}
+	lw := buf[:0]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lw = append(lw, c)
+	}
+	return len(lw) > 0 && (pronouns[string(lw)] || string(lw) == "this" || string(lw) == "that" || string(lw) == "there")
 }
 
 func isTitleWord(toks []token, i int) bool {
@@ -574,10 +656,7 @@ func (a *analysis) segment() {
 			c++
 			sub = startsSub
 			if startsSub {
-				if a.opener == nil {
-					a.opener = map[int]string{} // most sentences have no subordinate clause
-				}
-				a.opener[c] = t.lower
+				a.opener = append(a.opener, clauseOpener{c, t.lower})
 			}
 		}
 		a.clause[i] = c

@@ -19,8 +19,13 @@ type candidate struct {
 // candidates pairs governors with their complements; a trigger taken as a
 // complement is not an event of its own.
 func (a *analysis) candidates() []candidate {
-	var out []candidate
-	absorbed := map[int]bool{}
+	// the buffers are the scratch's; comps is never regrown, so that the
+	// candidates' pointers into it hold
+	sc := a.sc
+	absorbed := grown(sc.absorbed, len(a.matches))
+	out := sc.cands[:0]
+	comps := slices.Grow(sc.comps[:0], len(a.matches))
+	defer func() { sc.absorbed, sc.cands, sc.comps = absorbed, out, comps }()
 	for i, m := range a.matches {
 		if m.e.kind == kindModal || absorbed[i] {
 			continue
@@ -35,8 +40,8 @@ func (a *analysis) candidates() []candidate {
 				if n.e.kind == kindModal {
 					continue
 				}
-				nn := n
-				c.comp = &nn
+				comps = append(comps, n)
+				c.comp = &comps[len(comps)-1]
 				absorbed[j] = true
 				break
 			}
@@ -233,7 +238,8 @@ func (a *analysis) build(doc Doc, c candidate, st *docState) *borderwatch.Event 
 		}
 	}
 
-	ev := &borderwatch.Event{
+	ev := &a.sc.ev // copied by the caller before the next build
+	*ev = borderwatch.Event{
 		DocID:       doc.ID,
 		Event:       typ,
 		Mode:        nonNil(mode),
@@ -989,7 +995,7 @@ func (a *analysis) location(head match, actors, recips []borderwatch.Entity) *bo
 	for i := range a.s.Places {
 		p := &a.s.Places[i] // a Place is large: no copy per candidate
 		tk := a.tokAt(p.Start)
-		if tk >= 0 && (a.excluded[tk] || backgroundClauses[a.opener[a.clause[tk]]]) {
+		if tk >= 0 && (a.excluded[tk] || backgroundClauses[a.openerOf(a.clause[tk])]) {
 			continue
 		}
 		if a.placeIsActor(p, actors, recips) {
@@ -1198,22 +1204,21 @@ var (
 	contextIndex = newStemIndex(contextStems)
 )
 
-// stemsIn returns the values of the stems that start a word (or, for two
-// words, a pair of words) of the sentence.
-func (a *analysis) stemsIn(idx *stemIndex) map[string]bool {
-	found := map[string]bool{}
+// stemsIn appends to found the values of the stems that start a word (or,
+// for two words, a pair of words) of the sentence, each once.
+func (a *analysis) stemsIn(found []string, idx *stemIndex) []string {
 	for i, t := range a.toks {
 		if !t.word || len(t.lower) < 3 {
 			continue
 		}
 		for _, w := range idx.lookup(t.lower[:3]) {
-			if found[w.value] || !strings.HasPrefix(t.lower, w.first) {
+			if slices.Contains(found, w.value) || !strings.HasPrefix(t.lower, w.first) {
 				continue
 			}
 			if w.second != "" && (t.lower != w.first || i+1 >= len(a.toks) || !strings.HasPrefix(a.toks[i+1].lower, w.second)) {
 				continue
 			}
-			found[w.value] = true
+			found = append(found, w.value)
 		}
 	}
 	return found
@@ -1223,14 +1228,15 @@ func (a *analysis) weaponModes(typ string, have []string) []string {
 	if typ != "ASSAULT" {
 		return nil
 	}
-	if a.weapons == nil {
-		a.weapons = a.stemsIn(weaponIndex)
-		if a.weapons["suicide-attack"] {
-			delete(a.weapons, "explosives")
+	if !a.weaponsMade {
+		a.weapons = a.stemsIn(a.sc.weapons[:0], weaponIndex)
+		if slices.Contains(a.weapons, "suicide-attack") {
+			a.weapons = slices.DeleteFunc(a.weapons, func(m string) bool { return m == "explosives" })
 		}
+		a.weaponsMade = true
 	}
 	var out []string
-	for m := range a.weapons {
+	for _, m := range a.weapons {
 		if !slices.Contains(have, m) {
 			out = append(out, m)
 		}
@@ -1241,15 +1247,14 @@ func (a *analysis) weaponModes(typ string, have []string) []string {
 
 // contexts tags the event with PLOVER contexts its actors and words imply.
 func (a *analysis) contexts(typ, mode string, actors, recips []borderwatch.Entity) []string {
-	if a.ctxWords == nil {
-		a.ctxWords = a.stemsIn(contextIndex)
+	if !a.ctxMade {
+		a.ctxWords = a.stemsIn(a.sc.ctxWords[:0], contextIndex)
+		a.ctxMade = true
 	}
 	// a sorted set in a stack buffer: contexts are few
 	var buf [16]string
 	set := buf[:0]
-	for c := range a.ctxWords {
-		set = append(set, c)
-	}
+	set = append(set, a.ctxWords...)
 	for _, es := range [2][]borderwatch.Entity{actors, recips} {
 		for k := range es {
 			if es[k].Sector == "MIL" {
@@ -1260,7 +1265,7 @@ func (a *analysis) contexts(typ, mode string, actors, recips []borderwatch.Entit
 			}
 		}
 	}
-	if typ == "COERCE" && mode == "seize" && (a.ctxWords["territory"] || a.ctxWords["control"]) {
+	if typ == "COERCE" && mode == "seize" && (slices.Contains(a.ctxWords, "territory") || slices.Contains(a.ctxWords, "control")) {
 		set = append(set, "territory")
 	}
 	set = slices.DeleteFunc(set, func(c string) bool { return c == "control" })

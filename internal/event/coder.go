@@ -106,8 +106,8 @@ func (c *Coder) Release(sents []Sentence) {
 	for i := range sents {
 		if p := sents[i].prep; p != nil {
 			clear(p.toks) // drop the strings they point to
-			toks := p.toks[:0]
-			tokenPool.Put(&toks)
+			p.toks, p.matches = p.toks[:0], p.matches[:0]
+			preparedPool.Put(p)
 			sents[i].prep = nil
 		}
 	}
@@ -122,13 +122,14 @@ type docState struct {
 	lastSubject []borderwatch.Entity
 	speaker     *Actor // the speaker of an open quotation
 	fullNames   map[string]string
-	seen        map[string]bool // actor countries|type|place already coded, to fold restatements
-	home        string          // the country of the dateline's city, if any
+	seen        keySet // actor countries|type|place already coded, to fold restatements
+	home        string // the country of the dateline's city, if any
 }
 
 // Code turns a document's sentences into events.
 func (c *Coder) Code(doc Doc, sents []Sentence) []borderwatch.Event {
-	st := &docState{fullNames: map[string]string{}, seen: map[string]bool{}}
+	st := statePool.Get().(*docState)
+	defer st.release()
 	// Events gather in a pooled buffer and are copied out once, at their
 	// final number: an Event is large and growing a slice of them copies.
 	bp := eventPool.Get().(*[]borderwatch.Event)
@@ -146,6 +147,16 @@ func (c *Coder) Code(doc Doc, sents []Sentence) []borderwatch.Event {
 	*bp = out[:0]
 	eventPool.Put(bp)
 	return events
+}
+
+var statePool = sync.Pool{New: func() any { return &docState{fullNames: map[string]string{}} }}
+
+// release empties st, keeping its memory, and returns it to the pool.
+func (st *docState) release() {
+	clear(st.fullNames)
+	st.seen.reset()
+	st.lastSubject, st.speaker, st.home = nil, nil, ""
+	statePool.Put(st)
 }
 
 var eventPool = sync.Pool{New: func() any { return new([]borderwatch.Event) }}
@@ -170,10 +181,11 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState, out []borderwat
 	base := len(out) // this sentence's events are out[base:]
 	var doneBuf [8]int
 	clauseDone := doneBuf[:0]
-	var key []byte // scratch for foldKey
+	var keyBuf [128]byte
+	key := keyBuf[:0] // scratch for foldKey
 	for _, cand := range a.candidates() {
 		cl := a.clause[cand.head.start]
-		if slices.Contains(clauseDone, cl) || backgroundClauses[a.opener[cl]] {
+		if slices.Contains(clauseDone, cl) || backgroundClauses[a.openerOf(cl)] {
 			continue
 		}
 		ev := a.build(doc, cand, st)
@@ -192,7 +204,7 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState, out []borderwat
 		// a later sentence restating an event of the same actors, type and place is folded
 		if len(ev.Actor) > 0 && ev.EventLoc != nil && ev.Size == nil && ev.Date == nil {
 			key = appendFoldKey(key[:0], ev)
-			if st.seen[string(key)] {
+			if st.seen.has(key) {
 				continue
 			}
 		}
@@ -201,7 +213,7 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState, out []borderwat
 	if len(out) == base {
 		// "China must drop barriers", said by X: a demand even without a trigger verb
 		for _, m := range a.matches {
-			if m.e.kind == kindModal && m.e.typ == "must" && !backgroundClauses[a.opener[a.clause[m.start]]] {
+			if m.e.kind == kindModal && m.e.typ == "must" && !backgroundClauses[a.openerOf(a.clause[m.start])] {
 				if ev := a.buildMust(doc, m, "", st); ev != nil {
 					out = append(out, *ev)
 				}
@@ -211,9 +223,7 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState, out []borderwat
 	}
 	for i := base; i < len(out); i++ {
 		key = appendFoldKey(key[:0], &out[i])
-		if !st.seen[string(key)] {
-			st.seen[string(key)] = true
-		}
+		st.seen.add(key)
 	}
 	if subj := a.mainSubject(); len(subj) > 0 {
 		st.lastSubject = subj
@@ -221,6 +231,53 @@ func (c *Coder) codeSentence(doc Doc, s *Sentence, st *docState, out []borderwat
 	a.updateQuote(st)
 	slices.SortStableFunc(out[base:], func(x, y borderwatch.Event) int { return cmp.Compare(y.Confidence, x.Confidence) })
 	return out
+}
+
+// keySet is a set of byte keys kept in one buffer: most documents code a
+// few dozen events, fewer than make a map worth its allocations. Past
+// keySetLinear keys (a long document) it moves them to a map.
+type keySet struct {
+	b     []byte
+	spans [][2]int32
+	m     map[string]bool
+}
+
+const keySetLinear = 64
+
+func (ks *keySet) has(k []byte) bool {
+	if ks.m != nil {
+		return ks.m[string(k)]
+	}
+	for _, sp := range ks.spans {
+		if string(ks.b[sp[0]:sp[1]]) == string(k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ks *keySet) add(k []byte) {
+	if ks.has(k) {
+		return
+	}
+	if ks.m == nil && len(ks.spans) >= keySetLinear {
+		ks.m = make(map[string]bool, 2*keySetLinear)
+		for _, sp := range ks.spans {
+			ks.m[string(ks.b[sp[0]:sp[1]])] = true
+		}
+	}
+	if ks.m != nil {
+		ks.m[string(k)] = true
+		return
+	}
+	from := len(ks.b)
+	ks.b = append(ks.b, k...)
+	ks.spans = append(ks.spans, [2]int32{int32(from), int32(len(ks.b))})
+}
+
+// reset empties the set, keeping its buffers.
+func (ks *keySet) reset() {
+	ks.b, ks.spans, ks.m = ks.b[:0], ks.spans[:0], nil
 }
 
 func unidentified(es []borderwatch.Entity) bool {

@@ -9,7 +9,7 @@ import (
 // Explain writes how a sentence was read: tokens with their clause, the
 // excluded attribution, the matched lexicon entries. For rule authors.
 func (c *Coder) Explain(w io.Writer, s *Sentence) {
-	st := &docState{fullNames: map[string]string{}, seen: map[string]bool{}}
+	st := &docState{fullNames: map[string]string{}}
 	a := newAnalysis(c.lx, s, st)
 	var b strings.Builder
 	for i, t := range a.toks {

@@ -122,11 +122,10 @@ type match struct {
 // maxGap is how many words a "*" in a pattern may skip.
 const maxGap = 4
 
-// find returns, for each kind, the best (longest, then most specific)
-// match starting at each token; overlapping matches of one kind keep the
-// earlier-starting longer one.
-func (lx *lexicon) find(toks []token) []match {
-	var out []match
+// find appends to out, for each kind, the best (longest, then most
+// specific) match starting at each token; overlapping matches of one kind
+// keep the earlier-starting longer one.
+func (lx *lexicon) find(out []match, toks []token) []match {
 	for i := range toks {
 		if !toks[i].word {
 			continue
@@ -143,9 +142,6 @@ func (lx *lexicon) find(toks []token) []match {
 			}
 		}
 		if best.e != nil {
-			if out == nil {
-				out = make([]match, 0, 8)
-			}
 			out = append(out, best)
 		}
 	}

@@ -20,8 +20,9 @@ type token struct {
 // possessive "'s", which becomes a token of its own.
 func tokenize(s string) []token { return tokenizeInto(make([]token, 0, len(s)/6+4), s) }
 
-// tokenPool reuses token slices across documents (Coder.Release).
-var tokenPool = sync.Pool{New: func() any { return new([]token) }}
+// preparedPool reuses sentences' tokens and matches across documents
+// (Coder.Release).
+var preparedPool = sync.Pool{New: func() any { return new(prepared) }}
 
 func tokenizeInto(toks []token, s string) []token {
 	// Lower-cased ASCII words ("Taliban" -> "taliban") are written to one
@@ -45,6 +46,10 @@ func tokenizeInto(toks []token, s string) []token {
 		case isAlnum(r):
 			j := i + size
 			for j < len(s) {
+				if asciiAlnum[s[j]] { // most of a word: no rune decoding
+					j++
+					continue
+				}
 				r2, s2 := decodeRune(s, j)
 				if isAlnum(r2) {
 					j += s2
@@ -107,6 +112,14 @@ func tokenizeInto(toks []token, s string) []token {
 	}
 	return toks
 }
+
+// asciiAlnum marks the ASCII letters and digits.
+var asciiAlnum = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 const (
 	caseLower      = iota // no upper-case ASCII letter, no other script: its own lower case

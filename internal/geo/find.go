@@ -94,16 +94,28 @@ func isApostrophe(r rune) bool {
 // a call's allocations.
 var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 64); return &s }}
 
+// tokScratch is tokenizeInto's working memory: the folded keys and where
+// each goes.
+type tokScratch struct {
+	arena []byte
+	fixes []fixup
+}
+
+type fixup struct{ tok, from, to int }
+
+var tokScratchPool = sync.Pool{New: func() any { return &tokScratch{arena: make([]byte, 0, 1024), fixes: make([]fixup, 0, 128)} }}
+
 func tokenizeInto(toks []token, s string) []token {
 	brk, comma, hyphen := true, false, false
 	// Folded keys that differ from the text ("Taliban" -> "taliban") are
 	// written to one buffer and turned into strings together at the end:
 	// one allocation per call instead of one per capitalised word.
-	var arenaBuf [512]byte
-	arena := arenaBuf[:0]
-	type fixup struct{ tok, from, to int }
-	var fixBuf [48]fixup
-	fixes := fixBuf[:0]
+	// The buffers come from a pool: a whole document outgrows any stack
+	// buffer.
+	sc := tokScratchPool.Get().(*tokScratch)
+	defer tokScratchPool.Put(sc)
+	arena, fixes := sc.arena[:0], sc.fixes[:0]
+	defer func() { sc.arena, sc.fixes = arena[:0], fixes[:0] }()
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -365,7 +377,8 @@ func (g *Gazetteer) find(out []PlaceMention, sentence string, toks []token, dc *
 	out0 := len(out)
 	var matchBuf [8]match
 	matches := matchBuf[:0]
-	var sentCountries map[string]bool
+	var sentBuf [8]string
+	sentCountries := countrySet(sentBuf[:0])
 	for i := 0; i < len(toks); i++ {
 		if b, n := g.borderPhrase(toks, i, dc); n > 0 {
 			if b.key != "" {
@@ -412,10 +425,7 @@ func (g *Gazetteer) find(out []PlaceMention, sentence string, toks []token, dc *
 		if g.keep(toks, &m) {
 			for _, pi := range idx {
 				if g.places[pi].Feature == FeatureCountry {
-					if sentCountries == nil {
-						sentCountries = map[string]bool{}
-					}
-					sentCountries[g.places[pi].Country] = true
+					sentCountries = sentCountries.add(g.places[pi].Country)
 				}
 			}
 			matches = append(matches, m)
@@ -499,7 +509,7 @@ func (g *Gazetteer) eligible(p *Place, toks []token, m *match, dc *DocContext, h
 	if p.curated() || p.Feature == FeatureCountry {
 		return true
 	}
-	inCtx := dc.share(p.Country) > 0 || h.sentence[p.Country] || (h.qualCtry != "" && h.qualCtry == p.Country) ||
+	inCtx := dc.share(p.Country) > 0 || h.sentence.has(p.Country) || (h.qualCtry != "" && h.qualCtry == p.Country) ||
 		(h.qualAdm1 != "" && p.Admin1 != "" && h.qualifies(p.Admin1))
 	// Part of a longer proper noun: "Zabihullah Mujahid", "Voice of America".
 	if m.i > 0 && toks[m.i-1].upper && !toks[m.i].brk && !toks[m.i].hyphen {

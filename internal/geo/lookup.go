@@ -124,14 +124,26 @@ func (g *Gazetteer) NewDocContext(text string) *DocContext {
 	return dc
 }
 
+// countrySet is a sentence's few countries, without a map's allocations.
+type countrySet []string
+
+func (cs countrySet) has(c string) bool { return slices.Contains(cs, c) }
+
+func (cs countrySet) add(c string) countrySet {
+	if cs.has(c) {
+		return cs
+	}
+	return append(cs, c)
+}
+
 // hints are what the words around a name say about it.
 type hints struct {
 	feature  string // "district", "province", "city" from a generic word next to the name
 	qualAdm1 string // "Andar, Ghazni province": the folded word after a comma
 	qualAdm2 string // the two words after a comma ("Moscow, New Brunswick")
 	qualCtry string
-	sentence map[string]bool // countries named in the same sentence
-	skeleton bool            // matched by the transliteration skeleton only
+	sentence countrySet // countries named in the same sentence
+	skeleton bool       // matched by the transliteration skeleton only
 }
 
 // score rates place p as the reading of a name. The weights are small
@@ -176,7 +188,7 @@ func (g *Gazetteer) score(p *Place, dc *DocContext, h *hints, why *strings.Build
 		if h.skeleton {
 			add(-1.5, "spelling variant")
 		}
-		if h.sentence[p.Country] {
+		if h.sentence.has(p.Country) {
 			add(1.5, "country in sentence")
 		}
 		switch h.feature {

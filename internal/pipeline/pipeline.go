@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"borderwatch"
@@ -146,23 +147,67 @@ func (x *Extractor) Extract(doc borderwatch.Document) (Result, error) {
 	return res, nil
 }
 
+// docScratch is one document's working memory, pooled across documents:
+// the events copy what they keep, so nothing made from it outlives code.
+type docScratch struct {
+	sents  []borderwatch.Sentence
+	in     []event.Sentence
+	actors []event.Actor
+	places []event.Place
+	dates  []event.Date
+	qtys   []event.Quantity
+	pms    []geo.PlaceMention
+	ams    []actor.Mention
+	ds     []date.Mention
+	qs     []quantity.Quantity
+}
+
+var docPool = sync.Pool{New: func() any { return new(docScratch) }}
+
+// release drops what the buffers point to (the document's strings) and
+// returns them to the pool.
+func (sc *docScratch) release() {
+	clear(sc.sents)
+	clear(sc.in)
+	clear(sc.actors)
+	clear(sc.places)
+	clear(sc.dates)
+	clear(sc.qtys)
+	clear(sc.pms[:cap(sc.pms)])
+	clear(sc.ams[:cap(sc.ams)])
+	clear(sc.ds[:cap(sc.ds)])
+	clear(sc.qs[:cap(sc.qs)])
+	sc.sents, sc.in, sc.actors, sc.places, sc.dates, sc.qtys = sc.sents[:0], sc.in[:0], sc.actors[:0], sc.places[:0], sc.dates[:0], sc.qtys[:0]
+	docPool.Put(sc)
+}
+
 func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event {
 	var dc *geo.DocContext
 	if x.gaz != nil {
 		dc = x.gaz.NewDocContext(clean)
 	}
-	sents := sentence.Split(clean)
-	in := make([]event.Sentence, len(sents))
-	// Dates and quantities (small) are carved from one slice per kind for
-	// the whole document, capped so no sentence can append into the next.
+	sc := docPool.Get().(*docScratch)
+	defer sc.release()
+	sc.sents = sentence.AppendSplit(sc.sents[:0], clean)
+	sents := sc.sents
+	if cap(sc.in) < len(sents) {
+		sc.in = make([]event.Sentence, len(sents))
+	}
+	sc.in = sc.in[:len(sents)]
+	in := sc.in
+	// Mentions are carved from one slice per kind for the whole document,
+	// each sentence's capped so that no sentence can append into the next.
+	// A slice that grows leaves the sentences before on its old array.
 	var (
-		dateBuf = make([]event.Date, 0, len(sents)/2)
-		qtyBuf  = make([]event.Quantity, 0, len(sents)/2)
+		actorBuf = sc.actors[:0]
+		placeBuf = sc.places[:0]
+		dateBuf  = sc.dates[:0]
+		qtyBuf   = sc.qtys[:0]
 		// scratch, reused by every sentence
-		pms []geo.PlaceMention
-		ams []actor.Mention
-		ds  []date.Mention
-		qs  []quantity.Quantity
+		pms = sc.pms[:0]
+		ams = sc.ams[:0]
+		ds  = sc.ds[:0]
+		qs  = sc.qs[:0]
 	)
 	for i, s := range sents {
 		es := &in[i] // filled in place: a Sentence is large
@@ -181,7 +226,9 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 				on = d.From
 			}
 		}
-		es.Dates = dateBuf[n0:len(dateBuf):len(dateBuf)]
+		if len(dateBuf) > n0 {
+			es.Dates = dateBuf[n0:len(dateBuf):len(dateBuf)]
+		}
 		if on.IsZero() && ref.Year > 0 {
 			on = time.Date(ref.Year, 7, 1, 0, 0, 0, 0, time.UTC)
 		}
@@ -189,25 +236,27 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 			continue
 		}
 		ams = x.actors.FindAppend(ams[:0], s.Text, on)
-		if len(ams) > 0 {
-			es.Actors = make([]event.Actor, 0, len(ams))
-		}
+		n0 = len(actorBuf)
 		for _, m := range ams {
-			es.Actors = append(es.Actors, event.Actor{Start: m.Start, End: m.End, Text: m.Text, Name: m.Name,
+			actorBuf = append(actorBuf, event.Actor{Start: m.Start, End: m.End, Text: m.Text, Name: m.Name,
 				Country: m.Country, Sector: m.Sector, Kind: string(m.Kind), Plural: m.Plural})
+		}
+		if len(actorBuf) > n0 {
+			es.Actors = actorBuf[n0:len(actorBuf):len(actorBuf)]
 		}
 		if !hasEvent {
 			continue
 		}
 		if x.gaz != nil {
 			pms = x.gaz.FindIn(pms[:0], dc, s.Start, s.End)
-			if len(pms) > 0 {
-				es.Places = make([]event.Place, 0, len(pms))
-			}
+			n0 = len(placeBuf)
 			for k := range pms {
 				p := &pms[k] // a PlaceMention is large: no copy
-				es.Places = append(es.Places, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
+				placeBuf = append(placeBuf, event.Place{Start: p.Start, End: p.End, Text: p.Text, Prep: p.Prep,
 					Loc: p.Loc, Ambiguous: p.Ambiguous})
+			}
+			if len(placeBuf) > n0 {
+				es.Places = placeBuf[n0:len(placeBuf):len(placeBuf)]
 			}
 			es.Actors = dropPeopleNamedAsPlaces(es.Actors, es.Places)
 		}
@@ -217,8 +266,12 @@ func (x *Extractor) code(docID, clean string, ref date.Ref) []borderwatch.Event 
 			qtyBuf = append(qtyBuf, event.Quantity{Start: q.Start, End: q.End, Text: q.Text, Value: q.Value,
 				Qualifier: q.Qualifier, Unit: q.Unit, Kind: q.Kind, Vague: q.Vague})
 		}
-		es.Quantities = qtyBuf[n0:len(qtyBuf):len(qtyBuf)]
+		if len(qtyBuf) > n0 {
+			es.Quantities = qtyBuf[n0:len(qtyBuf):len(qtyBuf)]
+		}
 	}
+	sc.actors, sc.places, sc.dates, sc.qtys = actorBuf, placeBuf, dateBuf, qtyBuf
+	sc.pms, sc.ams, sc.ds, sc.qs = pms, ams, ds, qs
 	doc := event.Doc{ID: docID, Ref: ref.Published, RefYear: ref.Year, Coder: x.name, IsDemonym: x.isDemonym,
 		Home: x.datelineCountry(clean)}
 	events := x.coder.Code(doc, in)

@@ -24,7 +24,13 @@ import (
 // text[s.Start:s.End] == s.Text, the text has no leading or trailing
 // white space, and it contains no newline.
 func Split(text string) []borderwatch.Sentence {
-	out := make([]borderwatch.Sentence, 0, len(text)/120+1)
+	return AppendSplit(make([]borderwatch.Sentence, 0, len(text)/120+1), text)
+}
+
+// AppendSplit appends what Split returns to dst, for callers that reuse
+// their slice.
+func AppendSplit(dst []borderwatch.Sentence, text string) []borderwatch.Sentence {
+	out := dst
 	lineStart := 0
 	for lineStart <= len(text) {
 		lineEnd := lineStart
@@ -48,6 +54,10 @@ func splitLine(text string, start, end int, out []borderwatch.Sentence) []border
 				continue
 			}
 			sentStart = i
+		}
+		// bytes that start no terminator are skipped without a call
+		for i < end && !mayTerminate[text[i]] {
+			i++
 		}
 		n := terminatorLen(text, i, end)
 		if n == 0 {
@@ -203,6 +213,9 @@ func isInitial(word string) bool {
 
 // terminatorLen returns the length of the sentence terminator at text[i],
 // or 0 when there is none.
+// mayTerminate marks the bytes terminatorLen can accept first.
+var mayTerminate = [256]bool{'.': true, '?': true, '!': true, 0xE2: true, 0xD8: true, 0xE3: true, 0xEF: true}
+
 func terminatorLen(text string, i, end int) int {
 	if i >= end {
 		return 0

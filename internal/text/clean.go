@@ -30,6 +30,15 @@ func clean(s string) (text string, dropped []string, lines int) {
 			return
 		}
 		lines++
+		if len(line) > maxCookieLine {
+			// too long for boilerplate (isBoilerplate): copied without a string of its own
+			if out.Len() > 0 {
+				out.WriteByte('\n')
+			}
+			out.Write(line)
+			line = line[:0]
+			return
+		}
 		l := string(line)
 		line = line[:0]
 		if isBoilerplate(l) {

@@ -78,7 +78,7 @@ func Language(text string) string {
 	var word [64]byte
 	wordLen := 0
 	flush := func() {
-		if wordLen > 0 && wordLen <= len(word) {
+		if wordLen > 0 && wordLen <= len(word) && stopShape[word[0]]&(1<<(wordLen-1)) != 0 {
 			if set, ok := stopWords[string(word[:wordLen])]; ok {
 				for l := range numLangs {
 					if set&(1<<l) != 0 {
@@ -310,6 +310,17 @@ var stopWords = buildStopWords(map[int][]string{
 	langPS: {"د", "په", "او", "چې", "له", "سره", "دا", "کې", "ته", "هم", "دی", "شوي", "وو", "دې", "یو",
 		"نه", "ورته", "کړي", "خو", "پر", "یې", "وايي"},
 })
+
+// stopShape has bit n-1 of entry b set when a stop word of n bytes starts
+// with byte b: most words of a text skip the map.
+var stopShape = func() (t [256]uint64) {
+	for w := range stopWords {
+		if n := len(w); n > 0 && n <= 64 {
+			t[w[0]] |= 1 << (n - 1)
+		}
+	}
+	return t
+}()
 
 func buildStopWords(lists map[int][]string) map[string]langSet {
 	m := make(map[string]langSet)
