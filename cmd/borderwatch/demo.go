@@ -52,6 +52,12 @@ func demoServe(ctx context.Context, o serveOptions, dbPath string, stdout, stder
 		return 1
 	}
 	defer db.Close()
+	x, err := db.Extractor()
+	if err != nil {
+		fmt.Fprintln(stderr, "borderwatch demo:", err)
+		return 1
+	}
+	o.places = x.Gazetteer() // one gazetteer for the whole demo
 	docs, err := demo.Reports()
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch demo:", err)

@@ -20,6 +20,7 @@ import (
 	"borderwatch/internal/geo"
 	"borderwatch/internal/incident"
 	"borderwatch/internal/notify"
+	"borderwatch/internal/pipeline"
 	"borderwatch/internal/poller"
 	"borderwatch/internal/service"
 	"borderwatch/internal/store"
@@ -36,6 +37,9 @@ type serveOptions struct {
 	maxBody      int64
 	// nextFreePort lets demo move to 8081, 8082... when 8080 is taken.
 	nextFreePort bool
+	// places is the gazetteer the server shares between extraction, watch
+	// areas and the pages; nil loads one.
+	places *geo.Gazetteer
 	// ready, when set, receives the URL once the server listens (tests).
 	ready func(url string)
 	// pollTick and now, when set, drive the poller (tests: a feed made due
@@ -67,9 +71,15 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	// No extractor yet: it loads on first use, so a server that only reads
-	// starts at once.
-	db, err := store.Open(ctx, *dbFlag, store.Options{})
+	// The gazetteer loads now (the watch areas need it); the rest of the
+	// extractor on first use, so a server that only reads starts at once.
+	places, err := geo.Load()
+	if err != nil {
+		fmt.Fprintln(stderr, "borderwatch serve:", err)
+		return 1
+	}
+	o.places = places
+	db, err := store.Open(ctx, *dbFlag, store.Options{ExtractorOptions: pipeline.Options{Gazetteer: places}})
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch serve:", err)
 		return 1
@@ -109,10 +119,11 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	// Alerts restore their engine and webhook queue and evaluate what was
 	// stored while the server was down; they close (saving their state)
 	// after the catch-up loop has stopped, before the database closes.
-	// One gazetteer serves the watch areas and the pages' place corrections.
-	places, err := geo.Load()
-	if err != nil {
-		return err
+	places := o.places
+	if places == nil {
+		if places, err = geo.Load(); err != nil {
+			return err
+		}
 	}
 	alerts, err := service.OpenAlerts(ctx, db, service.AlertsOptions{Incidents: incidents, Logger: log, Gazetteer: places,
 		Notify: notify.Options{AllowPrivate: o.allowPrivate}})

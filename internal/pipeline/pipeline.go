@@ -36,6 +36,9 @@ type Options struct {
 	// NoGeo skips the gazetteer: events get no event_loc. For tools that
 	// need only types and actors and cannot spare the gazetteer's memory.
 	NoGeo bool
+	// Gazetteer, when set, is used instead of loading one (a server shares
+	// its gazetteer with the watch areas and the pages).
+	Gazetteer *geo.Gazetteer
 }
 
 // Result is what extraction makes of one document.
@@ -78,6 +81,9 @@ func New(opts Options) (*Extractor, error) {
 	}
 	x := &Extractor{opts: opts, actors: dict, coder: coder}
 	if !opts.NoGeo {
+		x.gaz = opts.Gazetteer
+	}
+	if !opts.NoGeo && x.gaz == nil {
 		if x.gaz, err = geo.Load(); err != nil {
 			return nil, fmt.Errorf("gazetteer: %w", err)
 		}
@@ -89,6 +95,9 @@ func New(opts Options) (*Extractor, error) {
 
 // Coder names the program version and the rules that produce events.
 func (x *Extractor) Coder() string { return x.name }
+
+// Gazetteer is the extractor's gazetteer, nil with NoGeo.
+func (x *Extractor) Gazetteer() *geo.Gazetteer { return x.gaz }
 
 // ErrNotText is returned for input that is no text at all.
 var ErrNotText = errors.New("not a text document")

@@ -43,6 +43,9 @@ type Options struct {
 	// Extractor codes documents on Ingest and Reprocess; nil means the
 	// default pipeline extractor, loaded on first use.
 	Extractor *pipeline.Extractor
+	// ExtractorOptions configure the extractor loaded on first use when
+	// Extractor is nil.
+	ExtractorOptions pipeline.Options
 }
 
 // DB is a borderwatch database on SQLite or PostgreSQL; safe for concurrent use.
@@ -52,8 +55,9 @@ type DB struct {
 	x   *pipeline.Extractor
 	// writeMu serialises this process's SQLite write transactions.
 	writeMu sync.Mutex
-	// xOnce loads x on first use when Open was given none.
+	// xOnce loads x on first use, with xOpts, when Open was given none.
 	xOnce sync.Once
+	xOpts pipeline.Options
 	xErr  error
 	// beforeCommit, when set by a test, runs after a transaction has taken
 	// its change sequence numbers and before it commits.
@@ -103,7 +107,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if dsn == "" {
 		return nil, fmt.Errorf("store: open: empty database name")
 	}
-	db := &DB{x: opts.Extractor}
+	db := &DB{x: opts.Extractor, xOpts: opts.ExtractorOptions}
 	var err error
 	if IsPostgres(dsn) {
 		db.d = postgresDialect
@@ -183,7 +187,7 @@ func (db *DB) Dialect() string { return db.d.name }
 func (db *DB) Extractor() (*pipeline.Extractor, error) {
 	db.xOnce.Do(func() {
 		if db.x == nil {
-			db.x, db.xErr = pipeline.New(pipeline.Options{})
+			db.x, db.xErr = pipeline.New(db.xOpts)
 		}
 	})
 	if db.xErr != nil {
