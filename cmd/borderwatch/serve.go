@@ -150,7 +150,13 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	if webToken == "" && api.IsLoopback(o.listen) {
 		webToken, printToken = "bw_"+rand.Text(), true
 	}
-	pages, err := web.New(web.Config{Store: db, Incidents: incidents, Alerts: alerts, Places: places, Token: webToken,
+	// Sessions are signed with a key kept in the database: a restart does
+	// not log anyone out.
+	sessionKey, err := db.Secret(ctx, "session-key")
+	if err != nil {
+		return err
+	}
+	pages, err := web.New(web.Config{Store: db, Incidents: incidents, Alerts: alerts, Places: places, Token: webToken, Secret: sessionKey,
 		RequireLogin: !api.IsLoopback(o.listen) && !o.publicRead, Logger: log})
 	if err != nil {
 		return err
