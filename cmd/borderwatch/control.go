@@ -40,7 +40,7 @@ func runControl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	db, svc, err := openIncidents(ctx, *dbFlag, stderr)
+	db, svc, err := openIncidents(ctx, *dbFlag, stderr, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch control:", err)
 		return 1

@@ -24,7 +24,7 @@ func runSources(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	db, svc, err := openIncidents(ctx, *dbFlag, stderr)
+	db, svc, err := openIncidents(ctx, *dbFlag, stderr, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch sources:", err)
 		return 1
@@ -91,7 +91,7 @@ func runGrade(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	db, svc, err := openIncidents(ctx, *dbFlag, stderr)
+	db, svc, err := openIncidents(ctx, *dbFlag, stderr, true)
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch grade:", err)
 		return 1

@@ -17,11 +17,24 @@ import (
 
 // openIncidents opens the store and the incident service over it, catching
 // up on documents stored since the incidents were last saved. Grouping needs
-// no extractor, so none is loaded.
-func openIncidents(ctx context.Context, dsn string, stderr io.Writer) (*store.DB, *service.Incidents, error) {
+// no extractor, so none is loaded. To decide (merge, split, grade) it
+// refuses while a server owns the database: the server's next save would
+// overwrite the decision.
+func openIncidents(ctx context.Context, dsn string, stderr io.Writer, decide bool) (*store.DB, *service.Incidents, error) {
 	db, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
 		return nil, nil, err
+	}
+	if decide {
+		l, live, err := db.LiveLease(ctx, serverLease)
+		if err == nil && live {
+			err = fmt.Errorf("a server is running on this database (%s): make this decision in its pages or through its API "+
+				"(POST /api/v1/incidents/{id}/merge or /split, /api/v1/sources/grade, /api/v1/events/{id}/credibility), or stop it first", l.Holder)
+		}
+		if err != nil {
+			db.Close()
+			return nil, nil, err
+		}
 	}
 	dict, err := actor.Load()
 	if err != nil {
@@ -90,7 +103,7 @@ func runIncidents(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	db, svc, err := openIncidents(ctx, *dbFlag, stderr)
+	db, svc, err := openIncidents(ctx, *dbFlag, stderr, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch incidents:", err)
 		return 1
@@ -189,7 +202,7 @@ func runIncidentDecision(kind string, args []string, stdout, stderr io.Writer) i
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
-	db, svc, err := openIncidents(ctx, *dbFlag, stderr)
+	db, svc, err := openIncidents(ctx, *dbFlag, stderr, true)
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch incidents "+kind+":", err)
 		return 1

@@ -137,6 +137,39 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 			log.Warn("saving alerts", "err", err)
 		}
 	}()
+	// The server owns the incident and alert state while it runs: a lease
+	// it renews tells the CLI not to change them behind its back.
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("borderwatch serve, pid %d on %s, since %s", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	if prev, err := db.TakeLease(ctx, serverLease, holder, leaseTTL); err != nil {
+		return err
+	} else if prev.Holder != "" {
+		log.Warn("another server seems to run on this database; the last to save incidents wins", "other", prev.Holder)
+	}
+	leaseCtx, stopLease := context.WithCancel(ctx)
+	leaseDone := make(chan struct{})
+	go func() {
+		defer close(leaseDone)
+		t := time.NewTicker(leaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-leaseCtx.Done():
+				return
+			case <-t.C:
+				if _, err := db.TakeLease(leaseCtx, serverLease, holder, leaseTTL); err != nil && leaseCtx.Err() == nil {
+					log.Warn("renewing the server lease", "err", err)
+				}
+			}
+		}
+	}()
+	defer func() {
+		stopLease()
+		<-leaseDone
+		if err := db.ReleaseLease(context.Background(), serverLease, holder); err != nil {
+			log.Warn("releasing the server lease", "err", err)
+		}
+	}()
 	// The catch-up loop saves the incidents when it stops: wait for it
 	// before the caller closes the database.
 	loopCtx, stopLoop := context.WithCancel(ctx)
@@ -213,6 +246,13 @@ func serveDB(ctx context.Context, db *store.DB, o serveOptions, stdout, stderr i
 	defer cancel()
 	return hs.Shutdown(shutdown)
 }
+
+// serverLease is the lease a running server holds on its database;
+// leaseTTL is how long it lasts unrenewed (a killed server frees it then).
+const (
+	serverLease = "server"
+	leaseTTL    = 30 * time.Second
+)
 
 // groupingSink stores the poller's documents through the alert service
 // (which groups them through the incident service); a document stored but

@@ -22,7 +22,7 @@ func openAlerts(ctx context.Context, dsn string, withIncidents bool, stderr io.W
 	var inc *service.Incidents
 	var err error
 	if withIncidents {
-		db, inc, err = openIncidents(ctx, dsn, stderr)
+		db, inc, err = openIncidents(ctx, dsn, stderr, false)
 	} else {
 		db, err = store.Open(ctx, dsn, store.Options{})
 	}
