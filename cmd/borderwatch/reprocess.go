@@ -54,6 +54,12 @@ func runReprocess(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "borderwatch reprocess:", err)
 		return 1
 	}
+	// A running server owns the incident and alert state: it follows the
+	// change feed and evaluates the re-extracted events itself.
+	if l, live, err := db.LiveLease(ctx, serverLease); err == nil && live {
+		fmt.Fprintf(stdout, "a server is running on this database (%s): it evaluates the re-extracted events for alerts within a minute\n", l.Holder)
+		return 0
+	}
 	fired, err := reevaluateAlerts(ctx, db, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "borderwatch reprocess: alerts:", err)

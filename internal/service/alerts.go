@@ -47,9 +47,11 @@ type Alerts struct {
 	// seen holds documents evaluated since by Ingest, so CatchUp does not
 	// announce them twice.
 	cursor int64
-	seen   map[string]bool
-	dirty  bool
-	saved  time.Time
+	// changes is the change-feed cursor CatchUp followed.
+	changes int64
+	seen    map[string]bool
+	dirty   bool
+	saved   time.Time
 }
 
 // AlertsOptions configures OpenAlerts.
@@ -88,6 +90,9 @@ type savedAlerts struct {
 	Engine       watch.State `json:"engine"`
 	Cursor       int64       `json:"cursor"`
 	StreamLastID uint64      `json:"stream_last_id"`
+	// Changes is the change-feed cursor: events changed after it by
+	// reprocessing or review are evaluated again at the next catch-up.
+	Changes int64 `json:"changes"`
 }
 
 func invalidf(format string, args ...any) error {
@@ -128,6 +133,12 @@ func OpenAlerts(ctx context.Context, db *store.DB, opts AlertsOptions) (*Alerts,
 		return nil, fmt.Errorf("service: saved watch state: %w", err)
 	}
 	a.cursor = saved.Cursor
+	if saved.Changes == 0 { // a first start, or a state saved before the field
+		if saved.Changes, err = db.LastChangeSeq(ctx); err != nil {
+			return nil, err
+		}
+	}
+	a.changes = saved.Changes
 	if saved.Engine.Alerts == nil {
 		saved.Engine.Alerts = map[string]*watch.Alert{}
 	}
@@ -358,7 +369,7 @@ func (a *Alerts) save(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := json.Marshal(savedAlerts{Engine: st, Cursor: a.cursor, StreamLastID: a.hub.LastID()})
+	data, err := json.Marshal(savedAlerts{Engine: st, Cursor: a.cursor, StreamLastID: a.hub.LastID(), Changes: a.changes})
 	if err != nil {
 		return fmt.Errorf("service: watch state: %w", err)
 	}
@@ -393,8 +404,53 @@ func (a *Alerts) Ingest(ctx context.Context, doc borderwatch.Document) (bool, er
 
 // CatchUp evaluates the documents stored since the last catch-up that
 // Ingest did not see (stored by another process, such as `borderwatch
-// ingest`), in storing order, and returns the alerts they fired.
+// ingest`), in storing order, then the documents whose events changed since
+// (reprocessed with new rules, or corrected by a reviewer), and returns the
+// alerts they fired. Alert keys are stable: what fired before fires nothing.
 func (a *Alerts) CatchUp(ctx context.Context) ([]watch.Alert, error) {
+	fired, err := a.catchUpDocuments(ctx)
+	if err != nil {
+		return fired, err
+	}
+	more, err := a.catchUpChanges(ctx)
+	return append(fired, more...), err
+}
+
+// catchUpChanges re-evaluates the documents of events changed after the
+// change-feed cursor by anything but extraction at ingest (which Ingest
+// and catchUpDocuments evaluate).
+func (a *Alerts) catchUpChanges(ctx context.Context) ([]watch.Alert, error) {
+	var fired []watch.Alert
+	for {
+		a.mu.Lock()
+		since := a.changes
+		a.mu.Unlock()
+		chs, next, err := a.db.Changes(ctx, since, 1000)
+		if err != nil || len(chs) == 0 {
+			return fired, err
+		}
+		var docs []string
+		have := map[string]bool{}
+		for _, c := range chs {
+			if c.Event != nil && c.Reason != store.ReasonExtract && !have[c.Event.DocID] {
+				have[c.Event.DocID] = true
+				docs = append(docs, c.Event.DocID)
+			}
+		}
+		for _, id := range docs {
+			out, err := a.evaluateDoc(ctx, id, false, true)
+			if err != nil {
+				return fired, err
+			}
+			fired = append(fired, out...)
+		}
+		a.mu.Lock()
+		a.changes, a.dirty = max(a.changes, next), true
+		a.mu.Unlock()
+	}
+}
+
+func (a *Alerts) catchUpDocuments(ctx context.Context) ([]watch.Alert, error) {
 	var fired []watch.Alert
 	for {
 		a.mu.Lock()

@@ -73,3 +73,13 @@ func (db *DB) Changes(ctx context.Context, since int64, limit int) ([]Change, in
 	}
 	return out, next, nil
 }
+
+// LastChangeSeq is the sequence number of the latest change: a reader that
+// starts following the feed now passes it as since.
+func (db *DB) LastChangeSeq(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.queryRow(ctx, `SELECT value FROM counters WHERE name = 'changes'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: last change: %w", err)
+	}
+	return n, nil
+}
