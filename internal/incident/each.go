@@ -8,7 +8,7 @@ package incident
 // pointer, modify the incident or call the grouper.
 func (g *Grouper) Each(f Filter, fn func(*Incident) bool) {
 	for _, inc := range g.incidents {
-		if inc == nil || inc.MergedInto != "" || len(inc.Members) == 0 || !f.match(inc) {
+		if !f.live(inc) {
 			continue
 		}
 		if !fn(&inc.Incident) {

@@ -57,12 +57,18 @@ func (g *Grouper) Incidents(f Filter) []Incident {
 	var out []Incident
 	for _, id := range g.order {
 		inc := g.incidents[id]
-		if inc == nil || inc.MergedInto != "" || len(inc.Members) == 0 || !f.match(inc) {
+		if !f.live(inc) {
 			continue
 		}
 		out = append(out, inc.copy())
 	}
 	return out
+}
+
+// live reports whether inc is listed (not merged away, not emptied by
+// rejections) and passes the filter.
+func (f Filter) live(inc *incident) bool {
+	return inc != nil && inc.MergedInto == "" && len(inc.Members) > 0 && f.match(inc)
 }
 
 func (f Filter) match(inc *incident) bool {

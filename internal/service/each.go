@@ -8,23 +8,9 @@ import "borderwatch/internal/incident"
 // one's members). fn must be quick, must not keep the pointer or modify the
 // incident, and must not call the service.
 func (s *Incidents) Each(q Query, fn func(*incident.Incident) bool) {
-	f := q.Filter
-	if q.Border != "" {
-		// Km measures from the border here, not from the point Lat,Lon.
-		f.Km = 0
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.g.Each(f, func(inc *incident.Incident) bool {
-		if q.Border != "" {
-			p := inc.Place
-			if p == nil || p.Border == nil || *p.Border != q.Border {
-				return true
-			}
-			if q.Km > 0 && (p.BorderKm == nil || *p.BorderKm > q.Km) {
-				return true
-			}
-		}
-		return fn(inc)
+	s.g.Each(q.grouperFilter(), func(inc *incident.Incident) bool {
+		return !q.onBorder(inc) || fn(inc)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -208,31 +209,35 @@ type Query struct {
 	Border string // ISO3 pair as geo.BorderKey makes it, e.g. "AFG-TJK"
 }
 
-// List returns the live incidents matching q, in creation order.
-func (s *Incidents) List(q Query) []incident.Incident {
+// grouperFilter is what the grouper filters on; with Border, Km measures
+// from the border, which the grouper does not know, so it is left to
+// onBorder.
+func (q Query) grouperFilter() incident.Filter {
 	f := q.Filter
 	if q.Border != "" {
-		// Km measures from the border here, not from the point Lat,Lon.
 		f.Km = 0
 	}
-	s.mu.Lock()
-	incs := s.g.Incidents(f)
-	s.mu.Unlock()
+	return f
+}
+
+// onBorder reports whether inc passes the Border part of q.
+func (q Query) onBorder(inc *incident.Incident) bool {
 	if q.Border == "" {
-		return incs
+		return true
 	}
-	out := incs[:0]
-	for _, inc := range incs {
-		p := inc.Place
-		if p == nil || p.Border == nil || *p.Border != q.Border {
-			continue
-		}
-		if q.Km > 0 && (p.BorderKm == nil || *p.BorderKm > q.Km) {
-			continue
-		}
-		out = append(out, inc)
+	p := inc.Place
+	if p == nil || p.Border == nil || *p.Border != q.Border {
+		return false
 	}
-	return out
+	return q.Km <= 0 || p.BorderKm != nil && *p.BorderKm <= q.Km
+}
+
+// List returns the live incidents matching q, in creation order.
+func (s *Incidents) List(q Query) []incident.Incident {
+	s.mu.Lock()
+	incs := s.g.Incidents(q.grouperFilter())
+	s.mu.Unlock()
+	return slices.DeleteFunc(incs, func(inc incident.Incident) bool { return !q.onBorder(&inc) })
 }
 
 // Get returns one incident; a merged-away one has MergedInto set.
@@ -401,7 +406,8 @@ func (s *Incidents) ReviewEvent(ctx context.Context, ev borderwatch.Event, statu
 	if err != nil {
 		return incident.Incident{}, err
 	}
-	if _, ok := s.g.IncidentOf(ev.ID); !ok {
+	id, ok := s.g.IncidentOf(ev.ID)
+	if !ok {
 		return incident.Incident{}, nil // an event the grouper never took (refused, or rejected before)
 	}
 	var inc incident.Incident
@@ -411,7 +417,6 @@ func (s *Incidents) ReviewEvent(ctx context.Context, ev borderwatch.Event, statu
 	case store.ReviewRejected:
 		inc, err = s.g.Reject(ev.ID, user)
 	default:
-		id, _ := s.g.IncidentOf(ev.ID)
 		inc, _ = s.g.Get(id)
 		return inc, nil
 	}
