@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -122,7 +123,7 @@ func (s *Server) reviewEvent(w http.ResponseWriter, r *http.Request) error {
 	if ev.ID != r.PathValue("id") {
 		return invalid("the body's id %q is not the id in the path %q", ev.ID, r.PathValue("id"))
 	}
-	if _, err := s.cfg.Store.ReviewEvent(r.Context(), ev); err != nil {
+	if err := s.review(r.Context(), ev, store.ReviewCorrected); err != nil {
 		return err
 	}
 	cur, err := s.cfg.Store.Event(r.Context(), ev.ID)
@@ -136,11 +137,30 @@ func (s *Server) deleteEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := onlyParams(r); err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteEvent(r.Context(), r.PathValue("id")); err != nil {
+	cur, err := s.cfg.Store.Event(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.review(r.Context(), cur.Event, store.ReviewRejected); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// review keeps a person's correction (PUT) or removal (DELETE) of an event:
+// through the incident service when the server groups incidents, so the
+// incident follows as it does for a review in the pages, else in the store.
+func (s *Server) review(ctx context.Context, ev borderwatch.Event, status string) error {
+	if s.cfg.Incidents != nil {
+		_, err := s.cfg.Incidents.ReviewEvent(ctx, ev, status, store.UserFrom(ctx))
+		return err
+	}
+	if status == store.ReviewRejected {
+		return s.cfg.Store.DeleteEvent(ctx, ev.ID)
+	}
+	_, err := s.cfg.Store.ReviewEvent(ctx, ev)
+	return err
 }
 
 // decodeBody reads one JSON value, refusing unknown fields and trailing data.
